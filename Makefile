@@ -1,0 +1,54 @@
+# percore: CPython 3.11.2 with a per-interpreter GIL. See README.rst.
+#
+#   make            fetch upstream, assemble build/src, build, install to build/install
+#   make demo       the above, then the threads-vs-interpreters demo
+#   make test       the above, then the regression suite and the repo's own tests
+#   make bench      benchmarks, side by side with the baseline build
+#   make baseline   unpatched 3.11.2, same flags, into build/baseline
+#   make export     write build/src's commits back to patches/ and the new files
+#   make check      the repository rules (no upstream file committed, ...)
+#   make install PREFIX=/some/dir
+#   make clean      remove build/ (refused while build/src holds unexported work)
+
+SHELL := /bin/bash
+PYTHON := build/install/bin/python3
+BASELINE_PYTHON := build/baseline/bin/python3
+
+.PHONY: all deps demo test bench baseline baseline-modules export check install clean
+
+all: deps
+	@fork/build percore
+
+deps:
+	@fork/deps
+
+demo: all
+	@$(PYTHON) bench/demo.py
+
+test: all
+	@fork/test $(PYTHON)
+
+bench: all baseline
+	@$(PYTHON) bench/run.py --baseline $(BASELINE_PYTHON)
+
+baseline: deps
+	@fork/build baseline
+
+# Regenerate fork/stdlib-extensions.txt from the baseline build.
+baseline-modules: baseline
+	@fork/check-modules --write build/baseline
+
+export:
+	@fork/export
+
+check:
+	@fork/check
+
+install: all
+	@test -n "$(PREFIX)" || { echo "percore: error: say where: make install PREFIX=/some/dir" >&2; exit 1; }
+	@fork/install "$(PREFIX)"
+
+clean:
+	@if [ -d build/src/.git ] && ! fork/export --check; then \
+	    echo "percore: error: build/src holds work not exported; run 'make export' first, or rm -rf build" >&2; exit 1; fi
+	rm -rf build

@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 
 set -euo pipefail
+export LC_ALL=C
 
 FORK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$FORK_DIR/.." && pwd)

@@ -16,7 +16,7 @@ def copy_repo(dest):
     """Copy the repository's files (tracked and untracked, not ignored)."""
     files = subprocess.run(
         ['git', 'ls-files', '--cached', '--others', '--exclude-standard'],
-        cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+        cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
     for f in files:
         if os.path.isfile(os.path.join(REPO, f)):
             os.makedirs(os.path.join(dest, os.path.dirname(f)), exist_ok=True)
@@ -94,6 +94,32 @@ class ExportTests(unittest.TestCase):
             if os.path.isdir(os.path.join(REPO, d)):
                 diff = run('diff', '-r', os.path.join(REPO, d),
                            os.path.join(tmp, d), cwd=tmp)
+                self.assertEqual(diff.returncode, 0, diff.stdout)
+
+    def test_assemble_then_export_round_trips(self):
+        # Assembling build/src from the repository and exporting it again
+        # writes back exactly the repository's patches and new files.
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        copy_repo(tmp)
+        result = run('fork/assemble', cwd=tmp)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        log = run('git', 'log', '--format=%s', 'upstream..',
+                  cwd=os.path.join(tmp, 'build', 'src'))
+        with open(os.path.join(tmp, 'patches', 'series')) as f:
+            series = [line for line in f
+                      if line.strip() and not line.startswith('#')]
+        # One commit of new files (if any), then one per patch.
+        has_new_files = os.path.isdir(os.path.join(tmp, 'Lib'))
+        self.assertEqual(len(log.stdout.splitlines()),
+                         len(series) + has_new_files)
+        result = run('fork/export', cwd=tmp)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for d in ('patches', 'Include', 'Lib', 'Objects', 'Python', 'Modules',
+                  'Doc', 'Misc', 'Programs'):
+            if os.path.isdir(os.path.join(REPO, d)):
+                diff = run('diff', '-r', '-x', '__pycache__',
+                           os.path.join(REPO, d), os.path.join(tmp, d), cwd=tmp)
                 self.assertEqual(diff.returncode, 0, diff.stdout)
 
     def test_unexported_work_blocks_reassembly(self):

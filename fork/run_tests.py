@@ -36,6 +36,15 @@ TIMEOUT = 900
 BUILD_TREE_TESTS = ['test_embed']
 
 
+def clean_env(**extra):
+    """The environment for the suite: no PYTHON* variables. Tests such as
+    test_cmd_line check the defaults of the processes they start (output
+    buffering, paths); output is unbuffered with -u instead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('PYTHON')}
+    env.update(extra)
+    return env
+
+
 def read_known_failures():
     """Return ({module: flaky}, [test case patterns to leave out])."""
     modules, ignored_cases = {}, []
@@ -97,7 +106,7 @@ def parse_result(output):
 
 
 def run_regrtest(python, only, log_name, ignored_cases):
-    cmd = [python, '-m', 'test', '-j2', f'--timeout={TIMEOUT}',
+    cmd = [python, '-u', '-m', 'test', '-j2', f'--timeout={TIMEOUT}',
            f'-u{RESOURCES}', '--slowest']
     if ignored_cases:
         ignore_path = os.path.join(REPO_DIR, 'build', 'regrtest-ignore.txt')
@@ -107,7 +116,7 @@ def run_regrtest(python, only, log_name, ignored_cases):
         cmd.append(f'--ignorefile={ignore_path}')
     cmd += only
     print('+', ' '.join(cmd), flush=True)
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    env = clean_env()
     log_path = os.path.join(REPO_DIR, 'build', log_name)
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     output = []
@@ -139,10 +148,10 @@ def run_build_tree_tests(build_dir):
     test_embed drives Programs/_testembed, which `make install` does not
     install: run on build/install, its embedding tests skip themselves."""
     python = os.path.join(build_dir, 'python')
-    env = dict(os.environ, PYTHONUNBUFFERED='1', LD_LIBRARY_PATH=build_dir)
+    env = clean_env(LD_LIBRARY_PATH=build_dir)
     passed, failed = [], []
     for name in BUILD_TREE_TESTS:
-        cmd = [python, '-m', 'test', f'--timeout={TIMEOUT}',
+        cmd = [python, '-u', '-m', 'test', f'--timeout={TIMEOUT}',
                f'-u{RESOURCES}', name]
         print('+', ' '.join(cmd), flush=True)
         log_path = os.path.join(REPO_DIR, 'build', f'build-tree-{name}.log')
@@ -167,14 +176,14 @@ def rerun(python, name):
     regrtest's own -w re-runs in its main process, where a second hang
     ends the whole run through faulthandler; a subprocess costs only
     that module."""
-    cmd = [python, '-m', 'test', '-v', f'--timeout={TIMEOUT}',
+    cmd = [python, '-u', '-m', 'test', '-v', f'--timeout={TIMEOUT}',
            f'-u{RESOURCES}', name]
     print('+', ' '.join(cmd), flush=True)
     log_path = os.path.join(REPO_DIR, 'build', f'rerun-{name}.log')
     with open(log_path, 'w', encoding='utf-8') as log:
         rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL,
-                             env=dict(os.environ, PYTHONUNBUFFERED='1'))
+                             env=clean_env())
     print(f'  {name}: {"passed" if rc == 0 else "failed again"} '
           f'(log in build/rerun-{name}.log)', flush=True)
     return rc == 0

@@ -1,0 +1,167 @@
+"""Helpers shared by the benchmark sections of bench/run.py: running an
+interpreter in a controlled child process, callgrind counts, statistics and
+tables."""
+
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+
+# -S: no site module, so neither build's site-packages (or .pth files) is
+# imported or on sys.path. -s: no user site directory either. Not -E: it
+# would also ignore PYTHONHASHSEED; instead the child gets an environment
+# built from scratch (child_env), which holds no other PYTHON* variable.
+PYTHON_FLAGS = ('-S', '-s')
+
+
+class BenchError(Exception):
+    """Something that makes a measurement impossible (as opposed to a slow
+    result, which is only ever reported)."""
+
+
+def child_env():
+    """The environment of every child, identical for both interpreters."""
+    return {
+        'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+        'LC_ALL': 'C.UTF-8',
+        # Same str/bytes hashes, hence the same dict and set layouts.
+        'PYTHONHASHSEED': '0',
+        # No .pyc written next to bench/ by one build and read by the other.
+        'PYTHONDONTWRITEBYTECODE': '1',
+    }
+
+
+class Interpreter:
+    """One Python build, as a label and the path of its executable."""
+
+    def __init__(self, label, path):
+        self.label = label
+        self.path = os.path.abspath(path)
+        if not os.access(self.path, os.X_OK):
+            raise BenchError(f'{label} interpreter {path} is not an '
+                             f'executable file')
+        self.version = self.run(
+            ['-c', 'import sys; print(sys.version)'], timeout=60).strip()
+
+    def command(self, args):
+        return [self.path, *PYTHON_FLAGS, *args]
+
+    def run(self, args, timeout, wrapper=()):
+        """Run the interpreter with args in bench/ and return its stdout.
+        Raise BenchError, with the tail of stderr, when it fails."""
+        return run_checked([*wrapper, *self.command(args)], timeout,
+                           f'{self.label} ({self.path})')[0]
+
+
+def run_checked(cmd, timeout, who):
+    """Run cmd in bench/ with child_env(); return (stdout, stderr)."""
+    try:
+        proc = subprocess.run(cmd, cwd=BENCH_DIR, env=child_env(),
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f'{who}: no result after {timeout} s: '
+                         f'{" ".join(cmd)}') from None
+    except OSError as e:
+        raise BenchError(f'{who}: cannot run {cmd[0]}: {e}') from None
+    if proc.returncode != 0:
+        tail = '\n'.join(proc.stderr.strip().splitlines()[-15:])
+        raise BenchError(f'{who} exited with status {proc.returncode}: '
+                         f'{" ".join(cmd)}\n{tail}')
+    return proc.stdout, proc.stderr
+
+
+# --- callgrind ------------------------------------------------------------
+
+CALLGRIND = ('valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null')
+_COLLECTED = re.compile(r'^==\d+== Collected\s*:\s*(\d+)\s*$', re.MULTILINE)
+
+
+def have_valgrind():
+    return shutil.which('valgrind') is not None
+
+
+def callgrind_run(interp, args, timeout):
+    """Run interp with args under callgrind; return (stdout, instructions)."""
+    stdout, stderr = run_checked([*CALLGRIND, *interp.command(args)],
+                                 timeout, f'{interp.label} under callgrind')
+    found = _COLLECTED.findall(stderr)
+    if len(found) != 1:
+        # Callgrind counts only the process it starts; an interpreter that
+        # is a wrapper script execs one it does not see.
+        raise BenchError(f'{interp.label}: no "Collected :" line in '
+                         f'callgrind output (is {interp.path} a script?):'
+                         f'\n{stderr[-2000:]}')
+    return stdout, int(found[0])
+
+
+# --- numbers and tables ---------------------------------------------------
+
+def geomean(values):
+    values = list(values)
+    if not values:
+        return float('nan')
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def median(values):
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def text_table(headers, rows):
+    """An aligned plain-text table; the first column left-aligned, the rest
+    right-aligned (they hold numbers)."""
+    cells = [list(headers)] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        parts = [row[0].ljust(widths[0])]
+        parts += [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        return '  '.join(parts).rstrip()
+
+    rule = '  '.join('-' * w for w in widths)
+    return '\n'.join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+
+def markdown_table(headers, rows):
+    out = ['| ' + ' | '.join(headers) + ' |',
+           '|' + '|'.join([':---'] + ['---:'] * (len(headers) - 1)) + '|']
+    out += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return '\n'.join(out)
+
+
+def usable_cores():
+    """The cores this process may run on (fewer than the machine's under
+    taskset or a container's CPU set)."""
+    if hasattr(os, 'sched_getaffinity'):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def machine_summary():
+    """One line describing the machine: CPU model, cores, OS."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    model = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (f'{model}, {os.cpu_count()} cores ({usable_cores()} usable), '
+            f'{platform.system()} {platform.release()}')
+
+
+def progress(message):
+    """Progress goes to stderr so that stdout holds only the tables."""
+    print(message, file=sys.stderr, flush=True)

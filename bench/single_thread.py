@@ -1,0 +1,366 @@
+"""Single-thread speed: the workloads of st_workloads.py under the percore
+build and the baseline build, by wall clock and by instruction count.
+
+A section of bench/run.py: it provides NAME, TITLE, names() and run(ctx).
+"""
+
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import benchlib
+from benchlib import BenchError, progress
+from st_workloads import WORKLOADS
+
+NAME = 'single_thread'
+TITLE = 'Single-thread speed'
+REPORT = 'single_thread.md'
+
+CHILD = 'st_workloads.py'
+WALL_TIMEOUT = 300
+CALLGRIND_TIMEOUT = 1200
+
+# The goals the fork is held to; reported, never enforced.
+GOAL_GEOMEAN = 1.01
+GOAL_WORST = 1.03
+
+
+def names():
+    return list(WORKLOADS)
+
+
+class Result:
+    """One workload's measurements, or the error that stopped them."""
+
+    def __init__(self, name):
+        self.name = name
+        self.seconds = {'baseline': [], 'percore': []}
+        self.instructions = {}
+        self.checks = {}
+        self.error = None
+
+    def record_check(self, label, size, check):
+        # Every run at one size, by either interpreter, must compute the
+        # same thing.
+        first = self.checks.setdefault(size, (label, check))
+        if first[1] != check:
+            raise BenchError(
+                f'results differ at size {size}: {first[0]} returned '
+                f'{first[1]!r}, {label} returned {check!r}')
+
+
+def _parse_child(stdout, who):
+    try:
+        return json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise BenchError(f'{who}: unreadable child output: {stdout!r}') \
+            from None
+
+
+def measure_wall(ctx, results):
+    """Fill result.seconds: one child process per (interpreter, workload,
+    repeat).
+
+    Repeats are the outer loop, so a burst of load from elsewhere on the
+    machine costs one sample of several workloads rather than every sample
+    of one. Within a repeat the two interpreters run back to back for each
+    workload, and which one goes first flips from one repeat to the next so
+    that neither always runs on a machine the other has just warmed.
+    """
+    pair = [ctx.baseline, ctx.percore]
+    for rep in range(ctx.repeats):
+        order = pair if rep % 2 == 0 else pair[::-1]
+        progress(f'  wall clock, repeat {rep + 1}/{ctx.repeats}')
+        for r in results:
+            if r.error:
+                continue
+            size = WORKLOADS[r.name][1]
+            for interp in order:
+                try:
+                    out = interp.run([CHILD, r.name, str(size)],
+                                     WALL_TIMEOUT)
+                    data = _parse_child(out, f'{interp.label} {r.name}')
+                    r.record_check(interp.label, size, data['check'])
+                except BenchError as e:
+                    r.error = f'{r.name}: {e}'
+                    break
+                r.seconds[interp.label].append(data['seconds'])
+
+
+def measure_instructions(ctx, results):
+    """Fill result.instructions with callgrind counts, startup subtracted.
+
+    The child run with NAME 'startup' starts the interpreter, imports the
+    workloads module (and json, re), prints its line and exits: everything
+    a workload run does except the call. Its count, taken once per
+    interpreter, is subtracted from each workload's count, so the tables
+    compare the workloads alone; it is reported on its own line.
+
+    Counts do not depend on what else runs on the machine, so the runs go
+    in parallel, one per usable core.
+    """
+    pair = (ctx.baseline, ctx.percore)
+    jobs = [(interp, r.name, WORKLOADS[r.name][2])
+            for r in results if not r.error for interp in pair]
+
+    def one(job):
+        interp, name, size = job
+        try:
+            out, count = benchlib.callgrind_run(
+                interp, [CHILD, name, str(size)], CALLGRIND_TIMEOUT)
+            return count, _parse_child(out, f'{interp.label} {name}'), None
+        except BenchError as e:
+            return None, None, e
+
+    workers = benchlib.usable_cores()
+    by_name = {r.name: r for r in results}
+    counts = {}
+    startup = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # Startup first: without it no workload count means anything.
+        progress('  callgrind: startup')
+        for interp, (count, _, error) in zip(
+                pair, pool.map(one, [(i, 'startup', 0) for i in pair])):
+            if error:
+                raise error
+            startup[interp.label] = count
+        progress(f'  callgrind: {len(jobs)} runs, {workers} at a time')
+        for (interp, name, size), (count, data, error) in zip(
+                jobs, pool.map(one, jobs)):
+            r = by_name[name]
+            if error is None:
+                try:
+                    r.record_check(interp.label, size, data['check'])
+                except BenchError as e:
+                    error = e
+            if error is not None:
+                r.error = r.error or f'{name}: {error}'
+                continue
+            counts[interp.label, name] = count
+    for r in results:
+        if r.error:
+            continue
+        for label in ('baseline', 'percore'):
+            net = counts[label, r.name] - startup[label]
+            if net <= 0:
+                r.error = (f'{r.name}: {label} counted {net} instructions '
+                           f'beyond startup; raise its callgrind size')
+                break
+            r.instructions[label] = net
+    return startup
+
+
+# --- reporting ------------------------------------------------------------
+
+# Ratios are judged as printed (three decimals), so that a row showing
+# 1.030 is never marked as over a 1.03 goal.
+
+def _verdict(value, goal):
+    return 'met' if round(value, 3) <= goal else 'NOT met'
+
+
+def _flag(ratio):
+    return 'over 3%' if round(ratio, 3) > GOAL_WORST else ''
+
+
+def wall_rows(results):
+    """Rows of the wall-clock table and the ratios they show.
+
+    The minimum of the repeats is the statistic: load from other processes
+    only ever adds time, so the fastest run is the one least disturbed, and
+    it is the most repeatable estimate on a shared machine (the median
+    still carries the load of half the samples). The spread column, the
+    larger of the two (median - min) / min, says how noisy the samples
+    were: a ratio closer to 1 than the spread is not a difference.
+    """
+    rows, ratios = [], []
+    for r in results:
+        if r.error:
+            rows.append([r.name, '-', '-', 'error', '', ''])
+            continue
+        base = min(r.seconds['baseline'])
+        fork = min(r.seconds['percore'])
+        ratio = fork / base
+        ratios.append((r.name, ratio))
+        if len(r.seconds['percore']) > 1:
+            spread = max((benchlib.median(s) - min(s)) / min(s)
+                         for s in r.seconds.values())
+            spread = f'{spread * 100:.1f}%'
+        else:
+            spread = '-'
+        rows.append([r.name, f'{base * 1000:.1f}', f'{fork * 1000:.1f}',
+                     f'{ratio:.3f}', spread, _flag(ratio)])
+    return rows, ratios
+
+
+def instruction_rows(results):
+    rows, ratios = [], []
+    for r in results:
+        if r.error:
+            rows.append([r.name, '-', '-', 'error', ''])
+            continue
+        if not r.instructions:
+            continue
+        base = r.instructions['baseline']
+        fork = r.instructions['percore']
+        ratio = fork / base
+        ratios.append((r.name, ratio))
+        rows.append([r.name, f'{base / 1e6:.1f}', f'{fork / 1e6:.1f}',
+                     f'{ratio:.3f}', _flag(ratio)])
+    return rows, ratios
+
+
+def summary_lines(ratios):
+    if not ratios:
+        return ['no workload measured']
+    gm = benchlib.geomean(r for _, r in ratios)
+    worst_name, worst = max(ratios, key=lambda item: item[1])
+    return [
+        f'geometric mean {gm:.3f} (goal <= {GOAL_GEOMEAN:.2f}: '
+        f'{_verdict(gm, GOAL_GEOMEAN)})',
+        f'slowest workload {worst_name} {worst:.3f} (goal <= '
+        f'{GOAL_WORST:.2f}: {_verdict(worst, GOAL_WORST)})',
+    ]
+
+
+WALL_HEADERS = ['workload', 'baseline ms', 'percore ms', 'percore/baseline',
+                'spread', 'goal']
+INSTR_HEADERS = ['workload', 'baseline Minstr', 'percore Minstr',
+                 'percore/baseline', 'goal']
+
+
+def run(ctx):
+    """Measure, print the tables, write the report; return the errors."""
+    selected = [n for n in WORKLOADS if ctx.wants(NAME, n)]
+    results = [Result(n) for n in selected]
+    started = time.time()
+    load_before = os.getloadavg()[0]
+
+    progress(f'{TITLE}: {len(selected)} workloads, {ctx.repeats} '
+             f'repeat(s), interleaved baseline/percore')
+    measure_wall(ctx, results)
+
+    startup = None
+    callgrind_error = None
+    if not ctx.callgrind:
+        callgrind_note = 'skipped (--no-callgrind)'
+    elif not benchlib.have_valgrind():
+        callgrind_note = ('skipped: valgrind is not installed '
+                          '(apt-get install valgrind)')
+    else:
+        callgrind_note = None
+        try:
+            startup = measure_instructions(ctx, results)
+        except BenchError as e:
+            callgrind_note = 'failed (see Errors)'
+            callgrind_error = f'callgrind: {e}'
+    if callgrind_note:
+        progress(f'  callgrind {callgrind_note}')
+
+    errors = [r.error for r in results if r.error]
+    if callgrind_error:
+        errors.append(callgrind_error)
+    wall = wall_rows(results)
+    instr = instruction_rows(results) if startup else None
+
+    _print_tables(ctx, wall, instr, startup, callgrind_note, errors)
+    date = time.strftime('%Y-%m-%d %H:%M:%S %Z', time.localtime(started))
+    header = [
+        f'- Date: {date}',
+        f'- Command: `{ctx.command}`',
+        f'- Mode: {ctx.mode}; {ctx.repeats} wall-clock repeat(s); '
+        f'{len(selected)} of {len(WORKLOADS)} workloads',
+        f'- Machine: {benchlib.machine_summary()}',
+        f'- Load average (1 min) before / after: {load_before:.2f} / '
+        f'{os.getloadavg()[0]:.2f}',
+        f'- Run time of this section: {time.time() - started:.0f} s',
+        f'- percore: `{ctx.percore.path}`: `{ctx.percore.version}`',
+        f'- baseline: `{ctx.baseline.path}`: `{ctx.baseline.version}`',
+    ]
+    path = _write_report(ctx, header, selected, wall, instr, startup,
+                         callgrind_note, errors)
+    print(f'\nreport: {os.path.relpath(path)}')
+    return errors
+
+
+def _startup_line(startup, fmt):
+    base, fork = startup['baseline'], startup['percore']
+    return (f'startup (subtracted above): baseline {fmt(base)}, '
+            f'percore {fmt(fork)}, ratio {fork / base:.3f}')
+
+
+def _print_tables(ctx, wall, instr, startup, callgrind_note, errors):
+    print(f'\n{TITLE}: percore/baseline, > 1 means percore is slower')
+    print(f'\nWall clock, minimum of {ctx.repeats} run(s) each:\n')
+    print(benchlib.text_table(WALL_HEADERS, wall[0]))
+    print('\n'.join(summary_lines(wall[1])))
+    print('\nInstructions (callgrind, startup subtracted):', end='')
+    if instr is None:
+        print(f' {callgrind_note}')
+    else:
+        print('\n')
+        print(benchlib.text_table(INSTR_HEADERS, instr[0]))
+        print('\n'.join(summary_lines(instr[1])))
+        print(_startup_line(startup, lambda n: f'{n / 1e6:.1f} M'))
+    for e in errors:
+        print(f'\nERROR: {e}')
+
+
+def _write_report(ctx, header, selected, wall, instr, startup,
+                  callgrind_note, errors):
+    """Write results/single_thread.md; return its path."""
+    md = [f'# {TITLE}: percore against the baseline', '', *header, '']
+    md += [
+        'Ratios are percore / baseline: above 1 means percore is slower. '
+        f'Goals: geometric mean of the ratios at most {GOAL_GEOMEAN:.2f} '
+        f'(no more than 1% slower) and no workload above {GOAL_WORST:.2f} '
+        '(no more than 3% slower). The benchmark reports; it does not fail '
+        'on a ratio.',
+        '',
+        'Each workload runs in a fresh child process '
+        '(`python3 -S -s bench/st_workloads.py NAME N`, cwd `bench/`, '
+        'environment `PATH`, `LC_ALL=C.UTF-8`, `PYTHONHASHSEED=0`, '
+        '`PYTHONDONTWRITEBYTECODE=1` and nothing else, the same for both).',
+        '',
+        '## Wall clock',
+        '',
+        'The workload call alone is timed inside the child (startup '
+        f'excluded); {ctx.repeats} repeat(s), baseline and percore runs '
+        'interleaved; the table shows the minimum of the repeats (load '
+        'from other processes only adds time). Spread: the larger of the '
+        'two (median - min) / min; a ratio within the spread of 1 is noise.',
+        '',
+        benchlib.markdown_table(WALL_HEADERS, wall[0]),
+        '',
+        *[f'- {line}' for line in summary_lines(wall[1])],
+        '',
+        '## Instruction counts (callgrind)',
+        '',
+    ]
+    if instr is None:
+        md.append(f'Callgrind {callgrind_note}.')
+    else:
+        md += [
+            'One run per interpreter under `valgrind --tool=callgrind`, '
+            'at about a tenth of the wall-clock size. The count of a run '
+            'that starts, imports the workloads and exits without calling '
+            "one (startup) is subtracted from every workload's count. "
+            'Counts are exact and do not depend on machine load.',
+            '',
+            benchlib.markdown_table(INSTR_HEADERS, instr[0]),
+            '',
+            *[f'- {line}' for line in summary_lines(instr[1])],
+            '- ' + _startup_line(startup, lambda n: f'{n:,} instructions'),
+        ]
+    if errors:
+        md += ['', '## Errors', '']
+        md += ['```\n' + e + '\n```' for e in errors]
+    md += ['', '## Workloads', '']
+    md += [f'- `{n}`: {WORKLOADS[n][3]}' for n in selected]
+
+    os.makedirs(ctx.results_dir, exist_ok=True)
+    path = os.path.join(ctx.results_dir, REPORT)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(md) + '\n')
+    return path

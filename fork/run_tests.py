@@ -31,7 +31,7 @@ KNOWN_FAILURES = os.path.join(FORK_DIR, 'baseline-failures.txt')
 # internet, gui a display; none of them exists here.
 RESOURCES = 'all,-network,-urlfetch,-gui'
 # A hung module costs this much, not the whole run (see baseline-failures.txt).
-TIMEOUT = 900
+TIMEOUT = 600
 # Run a second time from the build directory (see run_build_tree_tests).
 BUILD_TREE_TESTS = ['test_embed']
 

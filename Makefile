@@ -7,6 +7,7 @@
 #   make baseline   unpatched 3.11.2, same flags, into build/baseline
 #   make export     write build/src's commits back to patches/ and the new files
 #   make check      the repository rules (no upstream file committed, ...)
+#   make docs       build/src/Doc to HTML in build/docs/html, failing on warnings
 #   make install PREFIX=/some/dir
 #   make clean      remove build/ (refused while build/src holds unexported work)
 
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 PYTHON := build/install/bin/python3
 BASELINE_PYTHON := build/baseline/bin/python3
 
-.PHONY: all deps demo test bench baseline baseline-modules export check install clean
+.PHONY: all deps demo test bench baseline baseline-modules export check docs install clean
 
 all: deps
 	@fork/build percore
@@ -43,6 +44,9 @@ export:
 
 check:
 	@fork/check
+
+docs:
+	@fork/docs
 
 install: all
 	@test -n "$(PREFIX)" || { echo "percore: error: say where: make install PREFIX=/some/dir" >&2; exit 1; }

@@ -2,11 +2,11 @@
 interpreter in a controlled child process, callgrind counts, statistics and
 tables."""
 
-import math
 import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -103,18 +103,10 @@ def callgrind_run(interp, args, timeout):
 # --- numbers and tables ---------------------------------------------------
 
 def geomean(values):
+    """The geometric mean; NaN for no values (a section whose workloads all
+    failed)."""
     values = list(values)
-    if not values:
-        return float('nan')
-    return math.exp(sum(math.log(v) for v in values) / len(values))
-
-
-def median(values):
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[mid]
-    return (ordered[mid - 1] + ordered[mid]) / 2
+    return statistics.geometric_mean(values) if values else float('nan')
 
 
 def text_table(headers, rows):

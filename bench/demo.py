@@ -22,7 +22,7 @@ def work(n):
             count += 1
     return count
 '''
-SIZE = 250_000
+SIZE = 600_000
 
 exec(WORK)
 

@@ -6,6 +6,7 @@ A section of bench/run.py: it provides NAME, TITLE, names() and run(ctx).
 
 import json
 import os
+import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -184,7 +185,7 @@ def wall_rows(results):
         ratio = fork / base
         ratios.append((r.name, ratio))
         if len(r.seconds['percore']) > 1:
-            spread = max((benchlib.median(s) - min(s)) / min(s)
+            spread = max((statistics.median(s) - min(s)) / min(s)
                          for s in r.seconds.values())
             spread = f'{spread * 100:.1f}%'
         else:

@@ -1,6 +1,10 @@
 """Run the regression suite and the repository's own tests; judge the result.
 
-Usage: python3 fork/run_tests.py [--baseline] [--only TEST ...]
+Usage: python3 fork/run_tests.py [--baseline] [--build-dir DIR] [TEST ...]
+
+fork/test runs it on build/install with --build-dir build/obj; the baseline
+list was measured with build/baseline/bin/python3 fork/run_tests.py
+--baseline --build-dir build/baseline-obj.
 
 The suite runs on the interpreter that runs this script (build/install's
 python3 under `make test`). A test module that fails is a failure unless
@@ -105,16 +109,20 @@ def parse_result(output):
     return good, bad, skipped
 
 
-def run_regrtest(python, only, log_name, ignored_cases):
-    cmd = [python, '-u', '-m', 'test', '-j2', f'--timeout={TIMEOUT}',
-           f'-u{RESOURCES}', '--slowest']
+def regrtest_options(ignored_cases):
+    """The options every regrtest run here gets (the main run, re-runs)."""
+    options = [f'--timeout={TIMEOUT}', f'-u{RESOURCES}']
     if ignored_cases:
         ignore_path = os.path.join(REPO_DIR, 'build', 'regrtest-ignore.txt')
         os.makedirs(os.path.dirname(ignore_path), exist_ok=True)
         with open(ignore_path, 'w', encoding='utf-8') as f:
             f.write(''.join(f'{case}\n' for case in ignored_cases))
-        cmd.append(f'--ignorefile={ignore_path}')
-    cmd += only
+        options.append(f'--ignorefile={ignore_path}')
+    return options
+
+
+def run_regrtest(python, only, log_name, options):
+    cmd = [python, '-u', '-m', 'test', '-j2', '--slowest', *options, *only]
     print('+', ' '.join(cmd), flush=True)
     env = clean_env()
     log_path = os.path.join(REPO_DIR, 'build', log_name)
@@ -142,17 +150,17 @@ def run_regrtest(python, only, log_name, ignored_cases):
     return result
 
 
-def run_build_tree_tests(build_dir):
+def run_build_tree_tests(build_dir, options):
     """Tests that need the build tree rather than an installed prefix.
 
     test_embed drives Programs/_testembed, which `make install` does not
     install: run on build/install, its embedding tests skip themselves."""
+    build_dir = os.path.abspath(build_dir)
     python = os.path.join(build_dir, 'python')
     env = clean_env(LD_LIBRARY_PATH=build_dir)
     passed, failed = [], []
     for name in BUILD_TREE_TESTS:
-        cmd = [python, '-u', '-m', 'test', f'--timeout={TIMEOUT}',
-               f'-u{RESOURCES}', name]
+        cmd = [python, '-u', '-m', 'test', *options, name]
         print('+', ' '.join(cmd), flush=True)
         log_path = os.path.join(REPO_DIR, 'build', f'build-tree-{name}.log')
         with open(log_path, 'w', encoding='utf-8') as log:
@@ -170,14 +178,13 @@ def run_build_tree_tests(build_dir):
     return passed, failed
 
 
-def rerun(python, name):
+def rerun(python, name, options):
     """Run one failed module again, alone and verbose; True if it passes.
 
     regrtest's own -w re-runs in its main process, where a second hang
     ends the whole run through faulthandler; a subprocess costs only
     that module."""
-    cmd = [python, '-u', '-m', 'test', '-v', f'--timeout={TIMEOUT}',
-           f'-u{RESOURCES}', name]
+    cmd = [python, '-u', '-m', 'test', '-v', *options, name]
     print('+', ' '.join(cmd), flush=True)
     log_path = os.path.join(REPO_DIR, 'build', f'rerun-{name}.log')
     with open(log_path, 'w', encoding='utf-8') as log:
@@ -216,13 +223,14 @@ def main():
     known, ignored_cases = read_known_failures()
     start = time.monotonic()
     log_name = 'regrtest-baseline.log' if args.baseline else 'regrtest.log'
+    options = regrtest_options(ignored_cases)
     good, bad, skipped = run_regrtest(sys.executable, args.only, log_name,
-                                      ignored_cases)
+                                      options)
 
     # A module that fails once and passes alone is flaky, not broken: count
     # it as passed and say so, as upstream's CI does with -w.
     flaky = [name for name in sorted(bad - known.keys())
-             if rerun(sys.executable, name)]
+             if rerun(sys.executable, name, options)]
     bad -= set(flaky)
     good += len(flaky)
 
@@ -235,7 +243,8 @@ def main():
 
     own_passed, own_failed = [], []
     if args.build_dir and not args.only:
-        own_passed, own_failed = run_build_tree_tests(args.build_dir)
+        own_passed, own_failed = run_build_tree_tests(args.build_dir,
+                                                      options)
     if not args.baseline and not args.only:
         passed, failed = run_own_tests(sys.executable)
         own_passed += passed

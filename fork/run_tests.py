@@ -50,7 +50,7 @@ def clean_env(**extra):
 
 
 def read_known_failures():
-    """Return ({module: flaky}, [test case patterns to leave out])."""
+    """Return ({module: may pass}, [test case patterns to leave out])."""
     modules, ignored_cases = {}, []
     with open(KNOWN_FAILURES, encoding='utf-8') as f:
         for line in f:
@@ -238,8 +238,8 @@ def main():
     expected = sorted(bad & known.keys())
     stale = []
     if not args.only:
-        stale = sorted(name for name, flaky in known.items()
-                       if not flaky and name not in bad)
+        stale = sorted(name for name, may_pass in known.items()
+                       if not may_pass and name not in bad)
 
     own_passed, own_failed = [], []
     if args.build_dir and not args.only:

@@ -9,6 +9,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -157,3 +158,34 @@ def machine_summary():
 def progress(message):
     """Progress goes to stderr so that stdout holds only the tables."""
     print(message, file=sys.stderr, flush=True)
+
+
+# --- reports --------------------------------------------------------------
+
+def report_header(ctx, started, load_before, mode_detail):
+    """The lines that open every section's report: date, command, mode,
+    machine, load, run time and both interpreters. started is the section's
+    time.time() at its start, load_before the 1-minute load average then;
+    mode_detail what the section adds to the mode (repeats, sizes)."""
+    date = time.strftime('%Y-%m-%d %H:%M:%S %Z', time.localtime(started))
+    return [
+        f'- Date: {date}',
+        f'- Command: `{ctx.command}`',
+        f'- Mode: {ctx.mode}; {mode_detail}',
+        f'- Machine: {machine_summary()}',
+        f'- Load average (1 min) before / after: {load_before:.2f} / '
+        f'{os.getloadavg()[0]:.2f}',
+        f'- Run time of this section: {time.time() - started:.0f} s',
+        f'- percore: `{ctx.percore.path}`: `{ctx.percore.version}`',
+        f'- baseline: `{ctx.baseline.path}`: `{ctx.baseline.version}`',
+    ]
+
+
+def write_report(ctx, filename, lines):
+    """Write a section's markdown report into the results directory; return
+    its path."""
+    os.makedirs(ctx.results_dir, exist_ok=True)
+    path = os.path.join(ctx.results_dir, filename)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines) + '\n')
+    return path

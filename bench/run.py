@@ -13,17 +13,21 @@ progress goes to stderr) and writes bench/results/SECTION.md.
 Options:
     --baseline PATH   the baseline interpreter (required)
     --percore PATH    the percore interpreter (default: the one running this)
-    --quick           a smoke run: one wall-clock repeat instead of five
+    --quick           a smoke run: one wall-clock repeat instead of five,
+                      and smaller sizes in the scaling section
     --repeats N       wall-clock repeats per workload (default 5, --quick 1)
     --only NAME       only this section or workload; repeatable, or
                       comma-separated (--only json,regex)
     --no-callgrind    skip the instruction counts
+    --max-n N         scaling: the largest number of workers (default:
+                      os.cpu_count())
     --list            list the sections and their workloads, then exit
 
-Ratios are percore / baseline, so above 1 means percore is slower. The exit
-status is 0 whatever the ratios; 1 if a measurement failed (a workload that
-raised, two interpreters that computed different results, ...), 2 for a
-usage error.
+Time ratios are percore / baseline, so above 1 means percore is slower;
+the scaling section reports throughput (units of work per second), its
+speedups and efficiencies, where higher is better. The exit status is 0
+whatever the ratios; 1 if a measurement failed (a workload that raised, two
+interpreters that computed different results, ...), 2 for a usage error.
 """
 
 import argparse
@@ -33,11 +37,12 @@ import sys
 import time
 
 import benchlib
+import scaling
 import single_thread
 
 # The sections, in the order they run. A section is a module with NAME,
 # TITLE, names() (its workloads) and run(ctx) -> list of error messages.
-SECTIONS = [single_thread]
+SECTIONS = [single_thread, scaling]
 
 DEFAULT_REPEATS = 5
 
@@ -51,6 +56,7 @@ class Context:
         self.quick = args.quick
         self.repeats = args.repeats or (1 if args.quick else DEFAULT_REPEATS)
         self.callgrind = args.callgrind
+        self.max_n = args.max_n
         self.only = args.only
         self.results_dir = args.results
         self.command = command
@@ -86,6 +92,9 @@ def parse_args(argv):
     parser.add_argument('--no-callgrind', dest='callgrind',
                         action='store_false',
                         help='skip the instruction counts')
+    parser.add_argument('--max-n', type=int, metavar='N',
+                        help='scaling: the largest number of workers '
+                             '(default: os.cpu_count())')
     parser.add_argument('--results', metavar='DIR',
                         default=os.path.join(benchlib.BENCH_DIR, 'results'),
                         help='where the reports go (default: bench/results)')
@@ -99,6 +108,8 @@ def parse_args(argv):
         parser.error('--baseline PATH is required')
     if args.repeats is not None and args.repeats < 1:
         parser.error('--repeats must be at least 1')
+    if args.max_n is not None and args.max_n < 1:
+        parser.error('--max-n must be at least 1')
     if args.only:
         args.only = {n for item in args.only for n in item.split(',') if n}
         known = {s.NAME for s in SECTIONS}

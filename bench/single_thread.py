@@ -266,19 +266,10 @@ def run(ctx):
     instr = instruction_rows(results) if startup else None
 
     _print_tables(ctx, wall, instr, startup, callgrind_note, errors)
-    date = time.strftime('%Y-%m-%d %H:%M:%S %Z', time.localtime(started))
-    header = [
-        f'- Date: {date}',
-        f'- Command: `{ctx.command}`',
-        f'- Mode: {ctx.mode}; {ctx.repeats} wall-clock repeat(s); '
-        f'{len(selected)} of {len(WORKLOADS)} workloads',
-        f'- Machine: {benchlib.machine_summary()}',
-        f'- Load average (1 min) before / after: {load_before:.2f} / '
-        f'{os.getloadavg()[0]:.2f}',
-        f'- Run time of this section: {time.time() - started:.0f} s',
-        f'- percore: `{ctx.percore.path}`: `{ctx.percore.version}`',
-        f'- baseline: `{ctx.baseline.path}`: `{ctx.baseline.version}`',
-    ]
+    header = benchlib.report_header(
+        ctx, started, load_before,
+        f'{ctx.repeats} wall-clock repeat(s); '
+        f'{len(selected)} of {len(WORKLOADS)} workloads')
     path = _write_report(ctx, header, selected, wall, instr, startup,
                          callgrind_note, errors)
     print(f'\nreport: {os.path.relpath(path)}')
@@ -360,8 +351,4 @@ def _write_report(ctx, header, selected, wall, instr, startup,
     md += ['', '## Workloads', '']
     md += [f'- `{n}`: {WORKLOADS[n][3]}' for n in selected]
 
-    os.makedirs(ctx.results_dir, exist_ok=True)
-    path = os.path.join(ctx.results_dir, REPORT)
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write('\n'.join(md) + '\n')
-    return path
+    return benchlib.write_report(ctx, REPORT, md)

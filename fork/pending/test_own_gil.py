@@ -1,0 +1,223 @@
+"""Interpreters with a GIL of their own (PEP 684), through the low-level
+_xxsubinterpreters module: configs, what they forbid, errors crossing back,
+and several such interpreters running at once."""
+
+import threading
+import unittest
+from test.support import import_helper
+
+interpreters = import_helper.import_module('_xxsubinterpreters')
+
+CONFIG_FIELDS = ('use_main_obmalloc', 'allow_fork', 'allow_exec',
+                 'allow_threads', 'allow_daemon_threads', 'own_gil',
+                 'strict_extensions')
+
+
+def config_dict(config):
+    return {name: getattr(config, name) for name in CONFIG_FIELDS}
+
+
+class InterpreterTest(unittest.TestCase):
+
+    def create(self, config='isolated'):
+        interp = interpreters.create(config)
+        self.addCleanup(self.destroy, interp)
+        return interp
+
+    def destroy(self, interp):
+        if interp in interpreters.list_all():
+            interpreters.destroy(interp)
+
+
+class ConfigTests(InterpreterTest):
+
+    def test_isolated(self):
+        self.assertEqual(config_dict(interpreters.new_config()), {
+            'use_main_obmalloc': False, 'allow_fork': False,
+            'allow_exec': False, 'allow_threads': True,
+            'allow_daemon_threads': False, 'own_gil': True,
+            'strict_extensions': True,
+        })
+        self.assertEqual(config_dict(interpreters.new_config('default')),
+                         config_dict(interpreters.new_config('isolated')))
+
+    def test_legacy(self):
+        self.assertEqual(config_dict(interpreters.new_config('legacy')), {
+            'use_main_obmalloc': True, 'allow_fork': True,
+            'allow_exec': True, 'allow_threads': True,
+            'allow_daemon_threads': True, 'own_gil': False,
+            'strict_extensions': False,
+        })
+
+    def test_overrides(self):
+        config = interpreters.new_config('isolated', allow_threads=False)
+        self.assertFalse(config.allow_threads)
+        self.assertTrue(config.own_gil)
+
+    def test_bad_arguments(self):
+        with self.assertRaisesRegex(ValueError, 'spam'):
+            interpreters.new_config('spam')
+        with self.assertRaisesRegex(TypeError, 'own_gill'):
+            interpreters.new_config('isolated', own_gill=True)
+        with self.assertRaisesRegex(TypeError, 'lacks the field'):
+            interpreters.create(object())
+        with self.assertRaises(TypeError):
+            interpreters.create('isolated', isolated=True)
+
+    def test_contradictions(self):
+        cases = [
+            (dict(use_main_obmalloc=True), 'own_gil=1.*use_main_obmalloc=1'),
+            (dict(own_gil=False, strict_extensions=False),
+             'use_main_obmalloc=0.*strict_extensions=0'),
+            (dict(allow_threads=False, allow_daemon_threads=True),
+             'allow_daemon_threads=1.*allow_threads=0'),
+        ]
+        before = interpreters.list_all()
+        for overrides, message in cases:
+            with self.subTest(**overrides):
+                config = interpreters.new_config('isolated', **overrides)
+                with self.assertRaisesRegex(ValueError, message):
+                    interpreters.create(config)
+        self.assertEqual(interpreters.list_all(), before)
+
+    def test_get_config(self):
+        for name in ('isolated', 'legacy'):
+            with self.subTest(name):
+                interp = self.create(name)
+                self.assertEqual(
+                    config_dict(interpreters.get_config(interp)),
+                    config_dict(interpreters.new_config(name)))
+
+    def test_create_default_is_311(self):
+        # create() without a config keeps 3.11's behaviour: shared GIL,
+        # no threads, fork or exec.
+        interp = interpreters.create()
+        self.addCleanup(interpreters.destroy, interp)
+        config = interpreters.get_config(interp)
+        self.assertFalse(config.own_gil)
+        self.assertTrue(config.use_main_obmalloc)
+        self.assertFalse(config.allow_threads)
+
+
+class RestrictionTests(InterpreterTest):
+
+    def assert_refused(self, config, script, message):
+        interp = self.create(config)
+        with self.assertRaisesRegex(interpreters.RunFailedError,
+                                    'RuntimeError.*' + message):
+            interpreters.run_string(interp, script)
+
+    def test_threads(self):
+        config = interpreters.new_config('isolated', allow_threads=False)
+        self.assert_refused(
+            config, 'import _thread; _thread.start_new_thread(print, ())',
+            'allow_threads=0')
+
+    def test_daemon_threads(self):
+        self.assert_refused(
+            'isolated',
+            'import threading\n'
+            'threading.Thread(target=print, daemon=True).start()',
+            'allow_daemon_threads=0')
+
+    def test_fork(self):
+        self.assert_refused('isolated', 'import os; os.fork()',
+                            'allow_fork=0')
+
+    def test_exec(self):
+        self.assert_refused('isolated',
+                            'import os; os.execv("/bin/true", ["true"])',
+                            'allow_exec=0')
+
+    def test_threads_allowed(self):
+        interp = self.create('isolated')
+        interpreters.run_string(interp, (
+            'import threading\n'
+            'result = []\n'
+            't = threading.Thread(target=result.append, args=(42,))\n'
+            't.start(); t.join()\n'
+            'assert result == [42], result\n'))
+
+
+class RunTests(InterpreterTest):
+
+    def test_exceptions_cross_back(self):
+        interp = self.create()
+        cases = [
+            ('raise ValueError("boom")', 'ValueError.*boom'),
+            ('raise SystemExit(3)', 'SystemExit.*3'),
+            ('def f(): f()\nf()', 'RecursionError'),
+            ('x = [0] * (2**62)', 'MemoryError|OverflowError'),
+        ]
+        for script, message in cases:
+            with self.subTest(script):
+                with self.assertRaisesRegex(interpreters.RunFailedError,
+                                            message):
+                    interpreters.run_string(interp, script)
+        # The interpreter is still usable.
+        interpreters.run_string(interp, 'assert 1 + 1 == 2')
+
+    def test_state_is_per_interpreter(self):
+        first, second = self.create(), self.create()
+        interpreters.run_string(first, 'import sys; sys.spam = 1')
+        interpreters.run_string(second,
+                                'import sys; assert not hasattr(sys, "spam")')
+        # Static types are shared; their subclasses are not.
+        interpreters.run_string(first, 'class Mine(int): pass')
+        interpreters.run_string(second, (
+            'assert "Mine" not in [c.__name__ for c in int.__subclasses__()]'
+        ))
+
+    def test_several_at_once(self):
+        interps = [self.create() for _ in range(4)]
+        script = (
+            'class Node:\n'
+            '    def __init__(self, value): self.value = value\n'
+            'total = 0\n'
+            'for i in range(20000):\n'
+            '    node = Node({"i": i, "s": str(i)})\n'
+            '    total += len(node.value["s"])\n'
+            'assert total == sum(len(str(i)) for i in range(20000))\n'
+        )
+        errors = []
+
+        def run(interp):
+            try:
+                for _ in range(3):
+                    interpreters.run_string(interp, script)
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(interp,))
+                   for interp in interps]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+
+    def test_already_running(self):
+        interp = self.create()
+        started = threading.Event()
+        interpreters.run_string(interp, 'import time')
+        done = []
+
+        def run():
+            started.set()
+            interpreters.run_string(interp, 'time.sleep(0.5)')
+            done.append(True)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        started.wait()
+        # Either it already runs (refused) or it has not started yet.
+        try:
+            interpreters.run_string(interp, 'pass')
+        except RuntimeError as exc:
+            self.assertIn('already running', str(exc))
+        thread.join()
+        self.assertEqual(done, [True])
+
+
+if __name__ == '__main__':
+    unittest.main()

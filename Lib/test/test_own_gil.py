@@ -1,10 +1,15 @@
 """Interpreters with a GIL of their own (PEP 684), through the low-level
 _xxsubinterpreters module: configs, what they forbid, errors crossing back,
-and several such interpreters running at once."""
+several such interpreters running at once, hundreds created and destroyed
+from several threads, and interpreters left alive at exit."""
 
+import os
+import tempfile
+import textwrap
 import threading
 import unittest
 from test.support import import_helper
+from test.support.script_helper import assert_python_ok
 
 interpreters = import_helper.import_module('_xxsubinterpreters')
 
@@ -217,6 +222,81 @@ class RunTests(InterpreterTest):
             self.assertIn('already running', str(exc))
         thread.join()
         self.assertEqual(done, [True])
+
+
+class StressTests(InterpreterTest):
+
+    def test_create_run_destroy_from_threads(self):
+        # Hundreds of own-GIL interpreters, created, run and destroyed from
+        # several threads at once (run under ThreadSanitizer and
+        # AddressSanitizer by make check-tsan / check-asan).
+        nthreads, per_thread = 4, 50
+        script = (
+            'import json\n'
+            'data = {"n": [i * 1.5 for i in range(50)], "s": "x" * 100}\n'
+            'assert json.loads(json.dumps(data)) == data\n'
+            'class C: pass\n'
+            'objs = [C() for _ in range(100)]\n'
+        )
+        errors = []
+        created = []
+
+        def worker():
+            try:
+                for _ in range(per_thread):
+                    interp = interpreters.create('isolated')
+                    created.append(interp)
+                    try:
+                        interpreters.run_string(interp, script)
+                    finally:
+                        interpreters.destroy(interp)
+            except Exception as exc:
+                errors.append(exc)
+
+        before = interpreters.list_all()
+        threads = [threading.Thread(target=worker) for _ in range(nthreads)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(created), nthreads * per_thread)
+        self.assertEqual(interpreters.list_all(), before)
+
+
+class FinalizationTests(unittest.TestCase):
+
+    def test_finalize_with_live_interpreters(self):
+        # Py_FinalizeEx() ends the interpreters still alive: it joins their
+        # non-daemon threads and runs their atexit callbacks.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'log')
+            code = textwrap.dedent(f"""
+                import atexit, threading, time
+                def log(text):
+                    with open({path!r}, "a") as f:
+                        f.write(text + "\\n")
+                def work():
+                    time.sleep(0.2)
+                    log("thread " + name)
+                threading.Thread(target=work).start()
+                atexit.register(log, "atexit " + name)
+                """)
+            script = textwrap.dedent(f"""
+                import _xxsubinterpreters as interpreters
+                for i in range(3):
+                    interp = interpreters.create('isolated')
+                    interpreters.run_string(interp, {code!r},
+                                            shared={{'name': str(i)}})
+                legacy = interpreters.create('legacy')
+                interpreters.run_string(legacy, 'x = 1')
+                """)
+            assert_python_ok('-c', script)
+            with open(path) as f:
+                logged = f.read().splitlines()
+        self.assertCountEqual(
+            logged, [f'{kind} {i}' for kind in ('thread', 'atexit')
+                     for i in range(3)])
 
 
 if __name__ == '__main__':

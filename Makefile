@@ -3,6 +3,9 @@
 #   make            fetch upstream, assemble build/src, build, install to build/install
 #   make demo       the above, then the threads-vs-interpreters demo
 #   make test       the above, then the regression suite and the repo's own tests
+#   make check-tsan build/src with ThreadSanitizer in build/tsan-obj (not installed),
+#                   then the stress tests of fork/sanitizer-tests.txt under it
+#   make check-asan the same with AddressSanitizer, in build/asan-obj
 #   make bench      benchmarks, side by side with the baseline build
 #   make baseline   unpatched 3.11.2, same flags, into build/baseline
 #   make export     write build/src's commits back to patches/ and the new files
@@ -15,7 +18,7 @@ SHELL := /bin/bash
 PYTHON := build/install/bin/python3
 BASELINE_PYTHON := build/baseline/bin/python3
 
-.PHONY: all deps demo test bench baseline baseline-modules export check docs install clean
+.PHONY: all deps demo test check-tsan check-asan bench baseline baseline-modules export check docs install clean
 
 all: deps
 	@fork/build percore
@@ -28,6 +31,13 @@ demo: all
 
 test: all
 	@fork/test $(PYTHON)
+
+# Sanitizer builds of build/src; they fail on a failed test or any report.
+check-tsan: deps
+	@fork/sanitize tsan
+
+check-asan: deps
+	@fork/sanitize asan
 
 bench: all baseline
 	@$(PYTHON) bench/run.py --baseline $(BASELINE_PYTHON)

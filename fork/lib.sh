@@ -61,3 +61,53 @@ source_digest() {
         done
     } | sha256sum | cut -d' ' -f1
 }
+
+# A digest of the tree DIR (a git repository, such as build/src) as it is on
+# disk: its HEAD commit, uncommitted edits and untracked files. It tells a
+# build that nothing changed since the last one. Read-only: with
+# GIT_OPTIONAL_LOCKS=0 git does not refresh (write) the index.
+tree_digest() {
+    local dir=$1
+    {
+        git -C "$dir" rev-parse HEAD
+        GIT_OPTIONAL_LOCKS=0 git -C "$dir" diff --binary HEAD
+        GIT_OPTIONAL_LOCKS=0 git -C "$dir" ls-files -z --others --exclude-standard |
+            (cd "$dir" && xargs -0 -r sha256sum)
+    } | sha256sum | cut -d' ' -f1
+}
+
+# configure_tree NAME SRC OBJ FLAGS LDFLAGS [CFLAGS]
+# Configure SRC out of tree in OBJ, unless OBJ is already configured with the
+# same flags by the same configure script. FLAGS are configure options
+# (word-split); LDFLAGS and CFLAGS go to configure as variables.
+configure_tree() {
+    local name=$1 src=$2 obj=$3 flags=$4 ldflags=$5 cflags=${6:-}
+    local record="$flags $ldflags${cflags:+ CFLAGS=$cflags}"
+    mkdir -p "$obj"
+    if [ -f "$obj/Makefile" ] && ! [ "$src/configure" -nt "$obj/config.status" ] &&
+            [ "$(cat "$obj/.percore-flags" 2>/dev/null)" = "$record" ]; then
+        return 0
+    fi
+    note "configuring $name"
+    # shellcheck disable=SC2086
+    if ! (cd "$obj" && "$src/configure" $flags LDFLAGS="$ldflags" \
+            ${cflags:+CFLAGS="$cflags"} > configure.log 2>&1); then
+        rm -f "$obj/Makefile"
+        die "configure failed for $name ($(tail -1 "$obj/configure.log")); see ${obj#$REPO_DIR/}/config.log"
+    fi
+    echo "$record" > "$obj/.percore-flags"
+}
+
+# make_tree NAME OBJ [TARGET...]: make in OBJ with one job a core, the output
+# in OBJ/build.log; on failure, the first errors and where the log is.
+make_tree() {
+    local name=$1 obj=$2
+    shift 2
+    local jobs
+    jobs=$(nproc 2>/dev/null || echo 2)
+    note "building $name ($jobs jobs)"
+    if ! make -C "$obj" -j"$jobs" "$@" > "$obj/build.log" 2>&1; then
+        grep -m5 -E 'error:|Error [0-9]' "$obj/build.log" >&2 || true
+        die "the $name build failed; see ${obj#$REPO_DIR/}/build.log"
+    fi
+}

@@ -178,21 +178,22 @@ def run_build_tree_tests(build_dir, options):
     return passed, failed
 
 
-def rerun(python, name, options):
+def rerun(python, name, options, log_name=None):
     """Run one failed module again, alone and verbose; True if it passes.
 
     regrtest's own -w re-runs in its main process, where a second hang
     ends the whole run through faulthandler; a subprocess costs only
-    that module."""
+    that module. The log is build/LOG_NAME, by default rerun-NAME.log."""
     cmd = [python, '-u', '-m', 'test', '-v', *options, name]
     print('+', ' '.join(cmd), flush=True)
-    log_path = os.path.join(REPO_DIR, 'build', f'rerun-{name}.log')
+    log_name = log_name or f'rerun-{name}.log'
+    log_path = os.path.join(REPO_DIR, 'build', log_name)
     with open(log_path, 'w', encoding='utf-8') as log:
         rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL,
                              env=clean_env())
     print(f'  {name}: {"passed" if rc == 0 else "failed again"} '
-          f'(log in build/rerun-{name}.log)', flush=True)
+          f'(log in build/{log_name})', flush=True)
     return rc == 0
 
 

@@ -1,0 +1,280 @@
+"""Multiple interpreters in one process (PEP 734's API, percore).
+
+Each interpreter made by create() has a GIL and an object allocator of its
+own (PEP 684), so code in different interpreters runs on different cores at
+once.  Interpreters share no objects: data crosses them through queues and
+call arguments, copied, shared (memoryview buffers) or pickled.
+"""
+
+import threading
+import types
+import weakref
+
+import _xxsubinterpreters as _interp
+import _interpqueues as _iq
+from ._queues import (create as create_queue, Queue, QueueEmpty, QueueFull,
+                      QueueError, QueueNotFoundError)
+
+__all__ = [
+    'get_current', 'get_main', 'create', 'list_all', 'is_shareable',
+    'Interpreter',
+    'InterpreterError', 'InterpreterNotFoundError', 'ExecutionFailed',
+    'NotShareableError',
+    'create_queue', 'Queue', 'QueueEmpty', 'QueueFull',
+]
+
+
+class InterpreterError(Exception):
+    """An interpreter could not do what was asked."""
+
+
+class InterpreterNotFoundError(InterpreterError):
+    """The interpreter does not exist (any more)."""
+
+
+NotShareableError = _iq.NotShareableError
+
+
+class ExecutionFailed(InterpreterError):
+    """An exception went uncaught in the other interpreter.
+
+    excinfo describes it: excinfo.type (with __name__, __qualname__ and
+    __module__), excinfo.msg, and excinfo.formatted, its traceback as the
+    other interpreter printed it.
+    """
+
+    def __init__(self, excinfo):
+        name, qualname, module, msg, formatted, pickled = excinfo
+        self.excinfo = types.SimpleNamespace(
+            type=types.SimpleNamespace(__name__=name, __qualname__=qualname,
+                                       __module__=module),
+            msg=msg,
+            formatted=formatted,
+            errdisplay=formatted,
+        )
+        self._pickled = pickled
+        super().__init__(f'{qualname}: {msg}' if msg else qualname)
+
+    def __str__(self):
+        return (f'{self.args[0]}\n\nUncaught in the interpreter:\n\n'
+                f'{self.excinfo.formatted}')
+
+    def _original(self):
+        """The remote exception rebuilt here, or None if it did not pickle."""
+        if self._pickled is None:
+            return None
+        import pickle
+        try:
+            return pickle.loads(self._pickled)
+        except Exception:
+            return None
+
+
+def _not_found(id):
+    return InterpreterNotFoundError(f'interpreter {id} not found '
+                                    f'(it was closed or never existed)')
+
+
+def create():
+    """Create an interpreter with a GIL of its own and strict extension
+    checks, and return its Interpreter."""
+    idobj = _interp.create(config=_interp.new_config('isolated'))
+    return Interpreter._from_idobj(idobj)
+
+
+def list_all():
+    """Return an Interpreter for each interpreter that exists now."""
+    found = []
+    for idobj in _interp.list_all():
+        try:
+            found.append(Interpreter(int(idobj)))
+        except InterpreterNotFoundError:
+            pass   # closed meanwhile
+    return found
+
+
+def get_current():
+    """Return the Interpreter this code runs in."""
+    return Interpreter(int(_interp.get_current()))
+
+
+def get_main():
+    """Return the main interpreter's Interpreter."""
+    return Interpreter(int(_interp.get_main()))
+
+
+def is_shareable(obj):
+    """Whether obj crosses interpreters without pickling."""
+    return _iq.is_shareable(obj)
+
+
+_known = weakref.WeakValueDictionary()
+_known_lock = threading.Lock()
+
+
+class Interpreter:
+    """One interpreter of this process.
+
+    There is one Interpreter object per interpreter id in each
+    interpreter.  While any Interpreter object for an interpreter made by
+    create() exists, in any interpreter, that interpreter stays alive.
+    """
+
+    def __new__(cls, id, /):
+        if not isinstance(id, int):
+            raise TypeError(f'interpreter id must be an int, '
+                            f'not {type(id).__name__}')
+        with _known_lock:
+            self = _known.get(id)
+            if self is not None:
+                return self
+        try:
+            idobj = _interp.InterpreterID(id)
+        except RuntimeError:
+            raise _not_found(id) from None
+        return cls._from_idobj(idobj)
+
+    @classmethod
+    def _from_idobj(cls, idobj):
+        id = int(idobj)
+        with _known_lock:
+            self = _known.get(id)
+            if self is None:
+                self = super().__new__(cls)
+                self._idobj = idobj
+                self._id = id
+                _known[id] = self
+            return self
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self._id})'
+
+    def __hash__(self):
+        return hash(self._id)
+
+    def __reduce__(self):
+        return (type(self), (self._id,))
+
+    @property
+    def id(self):
+        return self._id
+
+    @property
+    def whence(self):
+        return 'main' if self._id == 0 else 'stdlib'
+
+    def is_running(self):
+        """Whether code is running in the interpreter now (through
+        exec(), call() or call_in_thread())."""
+        try:
+            return _interp.is_running(self._idobj)
+        except RuntimeError:
+            raise _not_found(self._id) from None
+
+    def close(self):
+        """Finalize and destroy the interpreter.
+
+        It must not be the current or the main interpreter, must not be
+        running, and must not still share a memoryview buffer with another
+        interpreter.
+        """
+        if self._id == 0:
+            raise InterpreterError('cannot close the main interpreter')
+        if self._id == int(_interp.get_current()):
+            raise InterpreterError('cannot close the current interpreter')
+        shared = _iq.exported_buffers(self._id)
+        if shared:
+            raise InterpreterError(
+                f'interpreter {self._id} still shares {shared} memoryview '
+                f'buffer(s) with other interpreters; release those views first')
+        try:
+            _interp.destroy(self._idobj)
+        except RuntimeError as exc:
+            msg = str(exc)
+            if msg.startswith('unrecognized interpreter ID'):
+                raise _not_found(self._id) from None
+            if 'running' in msg:
+                raise InterpreterError(f'interpreter {self._id} is running; '
+                                       f'cannot close it') from None
+            raise InterpreterError(msg) from None
+
+    def _run(self, func, request):
+        """Run _remote.<func> in the interpreter on a queue holding
+        request; return the result or raise ExecutionFailed."""
+        qid = _iq.create()
+        try:
+            _iq.put(qid, request, False)
+            script = ('from concurrent.interpreters import _remote\n'
+                      f'_remote.{func}({qid})\n')
+            try:
+                _interp.run_string(self._idobj, script)
+            except RuntimeError as exc:
+                msg = str(exc)
+                if msg.startswith('unrecognized interpreter ID'):
+                    raise _not_found(self._id) from None
+                if 'already running' in msg:
+                    raise InterpreterError(
+                        f'interpreter {self._id} is already running') from None
+                if type(exc) is RuntimeError:
+                    raise InterpreterError(msg) from None
+                # RunFailedError: the script itself failed (say, an import
+                # failure); the request never ran.
+                raise InterpreterError(
+                    f'interpreter {self._id} failed to run the request: '
+                    f'{msg}') from None
+            ok, value = _iq.get(qid, False)
+        finally:
+            _iq.release(qid)
+        if not ok:
+            raise ExecutionFailed(value)
+        return value
+
+    def exec(self, code, /):
+        """Run code (source text) in the interpreter's __main__ module.
+
+        Code that does not compile raises SyntaxError here, before it is
+        sent; an exception it raises there comes back as ExecutionFailed.
+        """
+        if isinstance(code, types.FunctionType):
+            self.call(code)
+            return
+        if not isinstance(code, str):
+            raise TypeError(f'exec() expects source text (str), '
+                            f'not {type(code).__name__}')
+        compile(code, '<string>', 'exec')   # SyntaxError here, not there
+        self._run('run_exec', code)
+
+    def call(self, callable, /, *args, **kwargs):
+        """Call callable(*args, **kwargs) in the interpreter and return the
+        result.
+
+        The callable, arguments and result cross interpreters like queue
+        items: functions go by reference (pickle), so they must be
+        importable by the interpreter.  An exception raised there comes
+        back as ExecutionFailed.
+        """
+        return self._run('run_call', (callable, args, kwargs))
+
+    def call_in_thread(self, callable, /, *args, **kwargs):
+        """Call callable(*args, **kwargs) in the interpreter in a new thread
+        of this one; return the started threading.Thread.  An exception
+        is reported like any uncaught exception in a thread."""
+        def run():
+            self.call(callable, *args, **kwargs)
+        t = threading.Thread(target=run)
+        t.start()
+        return t
+
+    def prepare_main(self, ns=None, /, **kwargs):
+        """Bind the items of ns and kwargs in the interpreter's __main__."""
+        items = dict(ns or ())
+        items.update(kwargs)
+        for name in items:
+            if not isinstance(name, str):
+                raise TypeError(f'names must be str, not {type(name).__name__}')
+        if items:
+            self._run('run_prepare', tuple(items.items()))
+
+
+# Queues and interpreters put on a queue come out as these classes.
+_iq._register(Queue, Interpreter)

@@ -1,0 +1,96 @@
+"""Queues that carry data between interpreters (PEP 734's Queue)."""
+
+import _interpqueues as _iq
+import weakref
+
+__all__ = ['create', 'Queue', 'QueueEmpty', 'QueueFull', 'QueueError',
+           'QueueNotFoundError']
+
+QueueError = _iq.QueueError
+QueueNotFoundError = _iq.QueueNotFoundError
+QueueEmpty = _iq.QueueEmpty
+QueueFull = _iq.QueueFull
+
+# One Queue object per queue id in each interpreter, so that identity and
+# equality agree; each holds one handle on the process-wide queue.
+_known = weakref.WeakValueDictionary()
+
+
+def create(maxsize=0):
+    """Return a new queue holding at most maxsize items (0: no limit)."""
+    qid = _iq.create(maxsize)
+    try:
+        return Queue(qid)
+    finally:
+        _iq.release(qid)   # the Queue object holds its own handle now
+
+
+class Queue:
+    """A FIFO queue any interpreter may use; the queue.Queue interface.
+
+    Items are copied (None, bool, int, float, str, bytes and tuples of
+    them), shared (memoryview buffers), passed by identity (Queue,
+    Interpreter) or pickled.
+    """
+
+    def __new__(cls, id, /):
+        if not isinstance(id, int):
+            raise TypeError(f'queue id must be an int, not {type(id).__name__}')
+        self = _known.get(id)
+        if self is not None:
+            return self
+        _iq.bind(id)   # raises QueueNotFoundError for a gone queue
+        self = super().__new__(cls)
+        self._id = id
+        _known[id] = self
+        return self
+
+    def __del__(self):
+        try:
+            _iq.release(self._id)
+        except (QueueNotFoundError, AttributeError, TypeError):
+            pass
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self._id})'
+
+    def __hash__(self):
+        return hash(self._id)
+
+    def __reduce__(self):
+        return (type(self), (self._id,))
+
+    @property
+    def id(self):
+        return self._id
+
+    @property
+    def maxsize(self):
+        return _iq.maxsize(self._id)
+
+    def qsize(self):
+        return _iq.qsize(self._id)
+
+    def empty(self):
+        return _iq.qsize(self._id) == 0
+
+    def full(self):
+        maxsize = _iq.maxsize(self._id)
+        return maxsize > 0 and _iq.qsize(self._id) >= maxsize
+
+    def put(self, obj, block=True, timeout=None):
+        """Add obj; if the queue is full, wait up to timeout seconds (None:
+        for ever) when block is true, else raise QueueFull at once."""
+        _iq.put(self._id, obj, block, timeout)
+
+    def put_nowait(self, obj):
+        _iq.put(self._id, obj, False)
+
+    def get(self, block=True, timeout=None):
+        """Remove and return the oldest item; if there is none, wait up to
+        timeout seconds (None: for ever) when block is true, else raise
+        QueueEmpty at once."""
+        return _iq.get(self._id, block, timeout)
+
+    def get_nowait(self):
+        return _iq.get(self._id, False)

@@ -1,0 +1,1389 @@
+/* _interpqueues: queues between interpreters (percore, PEP 734's Queue).
+
+   A queue lives in process-wide state guarded by one mutex and holds no
+   Python object: an interpreter with a GIL and an allocator of its own
+   (PEP 684) may not touch another interpreter's objects.  What is put is
+   copied into a tree of raw-allocated (PyMem_Raw*) nodes, "xitems", and
+   rebuilt as new objects by the interpreter that gets it:
+
+     None, bool, int, float, str, bytes   copied as plain data
+     tuple                                 copied item by item
+     memoryview                            the buffer is shared, not copied
+     concurrent.interpreters.Queue         passed by id
+     concurrent.interpreters.Interpreter   passed by id
+     anything else                         pickled, or NotShareableError
+
+   Shared buffers.  Sending a memoryview takes a buffer (Py_buffer) from it
+   in the sending interpreter, its owner.  Every interpreter that gets it
+   builds a memoryview over the same memory through a small exporter object
+   of its own.  The record counts the xitems and exporters that refer to it;
+   when the count drops to zero the Py_buffer must be released, which
+   touches the owner's objects, so it is released only by the owner, with
+   its own GIL: right away when the last reference goes in the owner, or
+   else the record waits on a pending list that the owner drains on its
+   next use of this module (any queue operation, release_pending(), or the
+   module's teardown when the interpreter ends).  Interpreter.close()
+   refuses to close an interpreter whose buffers are still shared
+   (exported_buffers()); if one ends anyway, its outstanding records are
+   orphaned and never touch its objects again.
+
+   Blocking put() and get() wait with the GIL released on a lock of their
+   own that the other side releases: the usual condition variable built
+   from locks, so the wait is portable and may have a timeout. */
+
+#ifndef Py_BUILD_CORE_BUILTIN
+#  define Py_BUILD_CORE_MODULE 1
+#endif
+
+#include "Python.h"
+#include "pycore_pystate.h"       // _PyInterpreterState_GET()
+#include "pycore_runtime.h"       // _PyRuntime
+#include "structmember.h"         // PyMemberDef
+
+
+/* process-wide state *******************************************************/
+
+typedef struct sharedbuf {
+    struct sharedbuf *prev, *next;  /* all live records */
+    struct sharedbuf *next_pending;
+    int64_t owner;                  /* interpreter id; -1 when orphaned */
+    Py_ssize_t refs;                /* xitems and exporters */
+    Py_buffer view;                 /* view.obj belongs to the owner */
+} sharedbuf;
+
+enum xkind {
+    X_NONE, X_TRUE, X_FALSE, X_INT, X_BIGINT, X_FLOAT, X_STR, X_BYTES,
+    X_TUPLE, X_PICKLE, X_BUFFER, X_QUEUE, X_INTERP,
+};
+
+typedef struct xitem {
+    enum xkind kind;
+    int strkind;              /* X_STR: PyUnicode_KIND() */
+    Py_ssize_t len;           /* chars, bytes or tuple items */
+    union {
+        long long i;
+        double d;
+        char *data;           /* X_STR, X_BYTES, X_BIGINT, X_PICKLE */
+        struct xitem **items; /* X_TUPLE */
+        sharedbuf *buf;       /* X_BUFFER */
+        int64_t id;           /* X_QUEUE, X_INTERP */
+    } u;
+} xitem;
+
+typedef struct qnode {
+    struct qnode *next;
+    xitem *item;
+} qnode;
+
+typedef struct waiter {
+    struct waiter *next;
+    PyThread_type_lock lock;   /* held until someone wakes the waiter */
+} waiter;
+
+typedef struct queue {
+    struct queue *next;
+    int64_t id;
+    Py_ssize_t maxsize;        /* <= 0: unbounded */
+    Py_ssize_t count;
+    qnode *first, *last;
+    Py_ssize_t handles;        /* Queue objects and in-flight xitems */
+    waiter *getters, *putters;
+} queue;
+
+static struct {
+    PyThread_type_lock mutex;
+    int64_t next_id;
+    queue *queues;
+    sharedbuf *buffers;
+    sharedbuf *pending;        /* refs == 0, waiting for their owner */
+} G;
+
+static int
+globals_init(void)
+{
+    if (G.mutex != NULL) {
+        return 0;
+    }
+    /* Interpreters with GILs of their own may import this module at the
+       same moment: create the mutex under the runtime's interpreter
+       lock. */
+    PyThread_acquire_lock(_PyRuntime.interpreters.mutex, WAIT_LOCK);
+    if (G.mutex == NULL) {
+        G.mutex = PyThread_allocate_lock();
+        G.next_id = 1;
+    }
+    PyThread_release_lock(_PyRuntime.interpreters.mutex);
+    if (G.mutex == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+#define LOCK() PyThread_acquire_lock(G.mutex, WAIT_LOCK)
+#define UNLOCK() PyThread_release_lock(G.mutex)
+
+static int64_t
+current_interp_id(void)
+{
+    return PyInterpreterState_GetID(_PyInterpreterState_GET());
+}
+
+
+/* module state *************************************************************/
+
+typedef struct {
+    PyObject *QueueError;
+    PyObject *QueueNotFoundError;
+    PyObject *QueueEmpty;
+    PyObject *QueueFull;
+    PyObject *NotShareableError;
+    PyTypeObject *SharedBufferType;
+    PyObject *queue_cls;       /* registered by concurrent.interpreters */
+    PyObject *interp_cls;
+    PyObject *dumps;           /* pickle.dumps / loads, imported lazily */
+    PyObject *loads;
+} module_state;
+
+static inline module_state *
+get_state(PyObject *module)
+{
+    return (module_state *)PyModule_GetState(module);
+}
+
+
+/* shared buffers ***********************************************************/
+
+/* Called with G.mutex held.  Returns a record whose Py_buffer the caller
+   must release (the owner is the current interpreter), or NULL. */
+static sharedbuf *
+sharedbuf_decref_locked(sharedbuf *sb, int64_t current)
+{
+    if (--sb->refs > 0) {
+        return NULL;
+    }
+    if (sb->prev) {
+        sb->prev->next = sb->next;
+    }
+    else {
+        G.buffers = sb->next;
+    }
+    if (sb->next) {
+        sb->next->prev = sb->prev;
+    }
+    if (sb->owner == current || sb->owner < 0) {
+        return sb;
+    }
+    sb->next_pending = G.pending;
+    G.pending = sb;
+    return NULL;
+}
+
+/* Release a record returned by sharedbuf_decref_locked(), without G.mutex
+   and with the owner's GIL. */
+static void
+sharedbuf_finish(sharedbuf *sb)
+{
+    if (sb->owner >= 0) {
+        PyBuffer_Release(&sb->view);
+    }
+    PyMem_RawFree(sb);
+}
+
+/* Release the buffers the current interpreter owns that nobody uses. */
+static void
+drain_pending(void)
+{
+    if (G.pending == NULL) {   /* a racy peek: a miss is caught later */
+        return;
+    }
+    int64_t current = current_interp_id();
+    sharedbuf *mine = NULL;
+    LOCK();
+    sharedbuf **p = &G.pending;
+    while (*p != NULL) {
+        sharedbuf *sb = *p;
+        if (sb->owner == current) {
+            *p = sb->next_pending;
+            sb->next_pending = mine;
+            mine = sb;
+        }
+        else {
+            p = &sb->next_pending;
+        }
+    }
+    UNLOCK();
+    while (mine != NULL) {
+        sharedbuf *next = mine->next_pending;
+        sharedbuf_finish(mine);
+        mine = next;
+    }
+}
+
+typedef struct {
+    PyObject_HEAD
+    sharedbuf *sb;
+} SharedBufferObject;
+
+static int
+sharedbuffer_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    sharedbuf *sb = ((SharedBufferObject *)self)->sb;
+    if ((flags & PyBUF_WRITABLE) && sb->view.readonly) {
+        PyErr_SetString(PyExc_BufferError, "shared buffer is read-only");
+        return -1;
+    }
+    *view = sb->view;
+    view->obj = Py_NewRef(self);
+    view->internal = NULL;
+    return 0;
+}
+
+static void
+sharedbuffer_releasebuffer(PyObject *self, Py_buffer *view)
+{
+}
+
+static void
+sharedbuffer_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    sharedbuf *sb = ((SharedBufferObject *)self)->sb;
+    if (sb != NULL) {
+        int64_t current = current_interp_id();
+        LOCK();
+        sharedbuf *done = sharedbuf_decref_locked(sb, current);
+        UNLOCK();
+        if (done != NULL) {
+            sharedbuf_finish(done);
+        }
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot sharedbuffer_slots[] = {
+    {Py_tp_dealloc, sharedbuffer_dealloc},
+    {Py_bf_getbuffer, sharedbuffer_getbuffer},
+    {Py_bf_releasebuffer, sharedbuffer_releasebuffer},
+    {Py_tp_doc, "The memory of a memoryview shared by another interpreter."},
+    {0, NULL},
+};
+
+static PyType_Spec sharedbuffer_spec = {
+    .name = "_interpqueues.SharedBuffer",
+    .basicsize = sizeof(SharedBufferObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE
+             | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = sharedbuffer_slots,
+};
+
+
+/* queues (all with G.mutex held) *******************************************/
+
+static queue *
+queue_lookup_locked(int64_t qid)
+{
+    for (queue *q = G.queues; q != NULL; q = q->next) {
+        if (q->id == qid) {
+            return q;
+        }
+    }
+    return NULL;
+}
+
+static void xitem_free_locked(xitem *it, int64_t current, sharedbuf **done);
+
+static void
+queue_handle_decref_locked(queue *q, int64_t current, sharedbuf **done)
+{
+    if (--q->handles > 0) {
+        return;
+    }
+    /* Every interpreter holding it has let go: nobody can wait on it. */
+    queue **p = &G.queues;
+    while (*p != q) {
+        p = &(*p)->next;
+    }
+    *p = q->next;
+    qnode *n = q->first;
+    while (n != NULL) {
+        qnode *next = n->next;
+        xitem_free_locked(n->item, current, done);
+        PyMem_RawFree(n);
+        n = next;
+    }
+    PyMem_RawFree(q);
+}
+
+static void
+wake_one_locked(waiter **list)
+{
+    waiter *w = *list;
+    if (w != NULL) {
+        *list = w->next;
+        w->next = NULL;
+        PyThread_release_lock(w->lock);
+    }
+}
+
+static void
+remove_waiter_locked(waiter **list, waiter *w)
+{
+    for (waiter **p = list; *p != NULL; p = &(*p)->next) {
+        if (*p == w) {
+            *p = w->next;
+            return;
+        }
+    }
+}
+
+
+/* xitems *******************************************************************/
+
+/* Frees an xitem tree; records whose Py_buffer the caller must release
+   (after unlocking) are chained on *done. */
+static void
+xitem_free_locked(xitem *it, int64_t current, sharedbuf **done)
+{
+    if (it == NULL) {
+        return;
+    }
+    switch (it->kind) {
+    case X_STR: case X_BYTES: case X_BIGINT: case X_PICKLE:
+        PyMem_RawFree(it->u.data);
+        break;
+    case X_TUPLE:
+        for (Py_ssize_t i = 0; i < it->len; i++) {
+            xitem_free_locked(it->u.items[i], current, done);
+        }
+        PyMem_RawFree(it->u.items);
+        break;
+    case X_BUFFER: {
+        sharedbuf *sb = sharedbuf_decref_locked(it->u.buf, current);
+        if (sb != NULL) {
+            sb->next_pending = *done;
+            *done = sb;
+        }
+        break;
+    }
+    case X_QUEUE: {
+        queue *q = queue_lookup_locked(it->u.id);
+        if (q != NULL) {
+            queue_handle_decref_locked(q, current, done);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    PyMem_RawFree(it);
+}
+
+static void
+finish_all(sharedbuf *done)
+{
+    while (done != NULL) {
+        sharedbuf *next = done->next_pending;
+        sharedbuf_finish(done);
+        done = next;
+    }
+}
+
+static void
+xitem_free(xitem *it)
+{
+    if (it == NULL) {
+        return;
+    }
+    sharedbuf *done = NULL;
+    int64_t current = current_interp_id();
+    LOCK();
+    xitem_free_locked(it, current, &done);
+    UNLOCK();
+    finish_all(done);
+}
+
+static char *
+raw_copy(const void *src, Py_ssize_t size)
+{
+    char *dst = PyMem_RawMalloc(size ? size : 1);
+    if (dst == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (size) {
+        memcpy(dst, src, size);
+    }
+    return dst;
+}
+
+static int
+ensure_pickle(module_state *st)
+{
+    if (st->dumps != NULL) {
+        return 0;
+    }
+    PyObject *pickle = PyImport_ImportModule("pickle");
+    if (pickle == NULL) {
+        return -1;
+    }
+    PyObject *dumps = PyObject_GetAttrString(pickle, "dumps");
+    PyObject *loads = PyObject_GetAttrString(pickle, "loads");
+    Py_DECREF(pickle);
+    if (dumps == NULL || loads == NULL) {
+        Py_XDECREF(dumps);
+        Py_XDECREF(loads);
+        return -1;
+    }
+    st->dumps = dumps;
+    st->loads = loads;
+    return 0;
+}
+
+static int
+get_id_attr(PyObject *obj, int64_t *id)
+{
+    PyObject *v = PyObject_GetAttrString(obj, "id");
+    if (v == NULL) {
+        return -1;
+    }
+    long long ll = PyLong_AsLongLong(v);
+    Py_DECREF(v);
+    if (ll == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *id = ll;
+    return 0;
+}
+
+static xitem *
+xitem_from_object(module_state *st, PyObject *obj)
+{
+    xitem *it = PyMem_RawCalloc(1, sizeof(xitem));
+    if (it == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (obj == Py_None) {
+        it->kind = X_NONE;
+    }
+    else if (obj == Py_True) {
+        it->kind = X_TRUE;
+    }
+    else if (obj == Py_False) {
+        it->kind = X_FALSE;
+    }
+    else if (tp == &PyLong_Type) {
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (!overflow) {
+            it->kind = X_INT;
+            it->u.i = v;
+        }
+        else {
+            /* Little-endian two's complement, one spare bit for the sign. */
+            size_t nbits = _PyLong_NumBits(obj);
+            if (nbits == (size_t)-1 && PyErr_Occurred()) {
+                goto error;
+            }
+            Py_ssize_t n = (Py_ssize_t)(nbits / 8 + 1);
+            unsigned char *data = PyMem_RawMalloc(n);
+            if (data == NULL) {
+                PyErr_NoMemory();
+                goto error;
+            }
+            if (_PyLong_AsByteArray((PyLongObject *)obj, data, n, 1, 1) < 0) {
+                PyMem_RawFree(data);
+                goto error;
+            }
+            it->kind = X_BIGINT;
+            it->len = n;
+            it->u.data = (char *)data;
+        }
+    }
+    else if (tp == &PyFloat_Type) {
+        it->kind = X_FLOAT;
+        it->u.d = PyFloat_AS_DOUBLE(obj);
+    }
+    else if (tp == &PyUnicode_Type) {
+        if (PyUnicode_READY(obj) < 0) {
+            goto error;
+        }
+        it->kind = X_STR;
+        it->strkind = PyUnicode_KIND(obj);
+        it->len = PyUnicode_GET_LENGTH(obj);
+        it->u.data = raw_copy(PyUnicode_DATA(obj), it->len * it->strkind);
+        if (it->u.data == NULL) {
+            goto error;
+        }
+    }
+    else if (tp == &PyBytes_Type) {
+        it->kind = X_BYTES;
+        it->len = PyBytes_GET_SIZE(obj);
+        it->u.data = raw_copy(PyBytes_AS_STRING(obj), it->len);
+        if (it->u.data == NULL) {
+            goto error;
+        }
+    }
+    else if (tp == &PyTuple_Type) {
+        it->kind = X_TUPLE;
+        it->len = PyTuple_GET_SIZE(obj);
+        it->u.items = PyMem_RawCalloc(it->len ? it->len : 1, sizeof(xitem *));
+        if (it->u.items == NULL) {
+            PyErr_NoMemory();
+            it->len = 0;
+            goto error;
+        }
+        for (Py_ssize_t i = 0; i < it->len; i++) {
+            it->u.items[i] = xitem_from_object(st, PyTuple_GET_ITEM(obj, i));
+            if (it->u.items[i] == NULL) {
+                goto error;
+            }
+        }
+    }
+    else if (tp == &PyMemoryView_Type) {
+        sharedbuf *sb = PyMem_RawCalloc(1, sizeof(sharedbuf));
+        if (sb == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        /* The view keeps the memoryview, and so its owner, alive. */
+        if (PyObject_GetBuffer(obj, &sb->view, PyBUF_FULL_RO) < 0) {
+            PyMem_RawFree(sb);
+            goto error;
+        }
+        sb->owner = current_interp_id();
+        sb->refs = 1;
+        LOCK();
+        sb->next = G.buffers;
+        if (G.buffers) {
+            G.buffers->prev = sb;
+        }
+        G.buffers = sb;
+        UNLOCK();
+        it->kind = X_BUFFER;
+        it->u.buf = sb;
+    }
+    else if (st->queue_cls != NULL
+             && PyObject_TypeCheck(obj, (PyTypeObject *)st->queue_cls)) {
+        int64_t qid;
+        if (get_id_attr(obj, &qid) < 0) {
+            goto error;
+        }
+        LOCK();
+        queue *q = queue_lookup_locked(qid);
+        if (q != NULL) {
+            q->handles++;   /* the queue stays while the item is in flight */
+        }
+        UNLOCK();
+        if (q == NULL) {
+            PyErr_Format(st->QueueNotFoundError, "queue %lld not found",
+                         (long long)qid);
+            goto error;
+        }
+        it->kind = X_QUEUE;
+        it->u.id = qid;
+    }
+    else if (st->interp_cls != NULL
+             && PyObject_TypeCheck(obj, (PyTypeObject *)st->interp_cls)) {
+        if (get_id_attr(obj, &it->u.id) < 0) {
+            goto error;
+        }
+        it->kind = X_INTERP;
+    }
+    else {
+        if (ensure_pickle(st) < 0) {
+            goto error;
+        }
+        PyObject *data = PyObject_CallOneArg(st->dumps, obj);
+        if (data == NULL) {
+            PyObject *exc, *val, *tb;
+            PyErr_Fetch(&exc, &val, &tb);
+            PyErr_NormalizeException(&exc, &val, &tb);
+            PyErr_Format(st->NotShareableError,
+                         "%.200s object is not shareable between "
+                         "interpreters (pickling it failed: %S)",
+                         tp->tp_name, val ? val : Py_None);
+            PyObject *exc2, *val2, *tb2;
+            PyErr_Fetch(&exc2, &val2, &tb2);
+            PyErr_NormalizeException(&exc2, &val2, &tb2);
+            if (val != NULL) {
+                PyException_SetCause(val2, Py_NewRef(val));
+                PyException_SetContext(val2, Py_NewRef(val));
+            }
+            PyErr_Restore(exc2, val2, tb2);
+            Py_XDECREF(exc);
+            Py_XDECREF(val);
+            Py_XDECREF(tb);
+            goto error;
+        }
+        it->kind = X_PICKLE;
+        it->len = PyBytes_GET_SIZE(data);
+        it->u.data = raw_copy(PyBytes_AS_STRING(data), it->len);
+        Py_DECREF(data);
+        if (it->u.data == NULL) {
+            goto error;
+        }
+    }
+    return it;
+
+error:
+    xitem_free(it);
+    return NULL;
+}
+
+static PyObject *
+call_registered(module_state *st, PyObject **cls, int64_t id)
+{
+    if (*cls == NULL) {
+        /* Importing concurrent.interpreters registers the classes. */
+        PyObject *mod = PyImport_ImportModule("concurrent.interpreters");
+        if (mod == NULL) {
+            return NULL;
+        }
+        Py_DECREF(mod);
+        if (*cls == NULL) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "concurrent.interpreters did not register "
+                            "its classes");
+            return NULL;
+        }
+    }
+    return PyObject_CallFunction(*cls, "L", (long long)id);
+}
+
+static PyObject *
+xitem_to_object(module_state *st, xitem *it)
+{
+    switch (it->kind) {
+    case X_NONE:
+        Py_RETURN_NONE;
+    case X_TRUE:
+        Py_RETURN_TRUE;
+    case X_FALSE:
+        Py_RETURN_FALSE;
+    case X_INT:
+        return PyLong_FromLongLong(it->u.i);
+    case X_BIGINT:
+        return _PyLong_FromByteArray((unsigned char *)it->u.data, it->len,
+                                     1, 1);
+    case X_FLOAT:
+        return PyFloat_FromDouble(it->u.d);
+    case X_STR:
+        return PyUnicode_FromKindAndData(it->strkind, it->u.data, it->len);
+    case X_BYTES:
+        return PyBytes_FromStringAndSize(it->u.data, it->len);
+    case X_TUPLE: {
+        PyObject *t = PyTuple_New(it->len);
+        if (t == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < it->len; i++) {
+            PyObject *o = xitem_to_object(st, it->u.items[i]);
+            if (o == NULL) {
+                Py_DECREF(t);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(t, i, o);
+        }
+        return t;
+    }
+    case X_PICKLE: {
+        if (ensure_pickle(st) < 0) {
+            return NULL;
+        }
+        PyObject *data = PyBytes_FromStringAndSize(it->u.data, it->len);
+        if (data == NULL) {
+            return NULL;
+        }
+        PyObject *o = PyObject_CallOneArg(st->loads, data);
+        Py_DECREF(data);
+        return o;
+    }
+    case X_BUFFER: {
+        SharedBufferObject *exp = PyObject_New(SharedBufferObject,
+                                               st->SharedBufferType);
+        if (exp == NULL) {
+            return NULL;
+        }
+        LOCK();
+        it->u.buf->refs++;
+        UNLOCK();
+        exp->sb = it->u.buf;
+        PyObject *mv = PyMemoryView_FromObject((PyObject *)exp);
+        Py_DECREF(exp);
+        return mv;
+    }
+    case X_QUEUE:
+        return call_registered(st, &st->queue_cls, it->u.id);
+    case X_INTERP:
+        return call_registered(st, &st->interp_cls, it->u.id);
+    }
+    PyErr_SetString(PyExc_SystemError, "bad cross-interpreter item");
+    return NULL;
+}
+
+
+/* module functions *********************************************************/
+
+static int
+qid_converter(PyObject *arg, void *ptr)
+{
+    long long v = PyLong_AsLongLong(arg);
+    if (v == -1 && PyErr_Occurred()) {
+        return 0;
+    }
+    *(int64_t *)ptr = v;
+    return 1;
+}
+
+static PyObject *
+not_found(module_state *st, int64_t qid)
+{
+    PyErr_Format(st->QueueNotFoundError,
+                 "queue %lld not found (every interpreter holding it "
+                 "has released it)", (long long)qid);
+    return NULL;
+}
+
+/* timeout: None or a non-negative number of seconds; *us = -1: forever. */
+static int
+parse_timeout(PyObject *timeout, int block, _PyTime_t *deadline, int *forever)
+{
+    *forever = 0;
+    *deadline = 0;
+    if (!block) {
+        return 0;
+    }
+    if (timeout == Py_None) {
+        *forever = 1;
+        return 0;
+    }
+    double secs = PyFloat_AsDouble(timeout);
+    if (secs == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (secs < 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "'timeout' must be a non-negative number");
+        return -1;
+    }
+    _PyTime_t t;
+    if (_PyTime_FromSecondsObject(&t, timeout, _PyTime_ROUND_TIMEOUT) < 0) {
+        return -1;
+    }
+    *deadline = _PyTime_GetMonotonicClock() + t;
+    return 0;
+}
+
+/* Wait on a fresh waiter added to *list; called and returns with G.mutex
+   held.  Returns 1 when woken or the time is up (the caller checks
+   again), -1 with an exception set (signal). */
+static int
+wait_locked(queue *q, int putter, int forever, _PyTime_t deadline,
+            int *timed_out)
+{
+    waiter **list = putter ? &q->putters : &q->getters;
+    *timed_out = 0;
+    long long us = -1;
+    if (!forever) {
+        _PyTime_t left = deadline - _PyTime_GetMonotonicClock();
+        if (left <= 0) {
+            *timed_out = 1;
+            return 1;
+        }
+        us = _PyTime_AsMicroseconds(left, _PyTime_ROUND_CEILING);
+        if (us > PY_TIMEOUT_MAX) {
+            us = PY_TIMEOUT_MAX;
+        }
+    }
+    waiter w = {NULL, PyThread_allocate_lock()};
+    if (w.lock == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyThread_acquire_lock(w.lock, WAIT_LOCK);
+    w.next = *list;
+    *list = &w;
+    q->handles++;   /* q stays while we wait on it */
+    UNLOCK();
+
+    PyLockStatus r;
+    Py_BEGIN_ALLOW_THREADS
+    r = PyThread_acquire_lock_timed(w.lock, us, 1);
+    Py_END_ALLOW_THREADS
+
+    LOCK();
+    remove_waiter_locked(list, &w);   /* not woken: still listed */
+    if (r == PY_LOCK_ACQUIRED) {
+        PyThread_release_lock(w.lock);
+    }
+    PyThread_free_lock(w.lock);
+    sharedbuf *done = NULL;
+    queue_handle_decref_locked(q, current_interp_id(), &done);
+    if (done != NULL) {
+        UNLOCK();
+        finish_all(done);
+        LOCK();
+    }
+    if (r == PY_LOCK_INTR) {
+        UNLOCK();
+        int err = Py_MakePendingCalls();
+        LOCK();
+        if (err < 0) {
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+iq_put(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"qid", "obj", "block", "timeout", NULL};
+    module_state *st = get_state(module);
+    int64_t qid;
+    PyObject *obj, *timeout = Py_None;
+    int block = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&O|pO:put", kwlist,
+                                     qid_converter, &qid, &obj, &block,
+                                     &timeout)) {
+        return NULL;
+    }
+    drain_pending();
+    _PyTime_t deadline;
+    int forever;
+    if (parse_timeout(timeout, block, &deadline, &forever) < 0) {
+        return NULL;
+    }
+    xitem *it = xitem_from_object(st, obj);
+    if (it == NULL) {
+        return NULL;
+    }
+    qnode *node = PyMem_RawMalloc(sizeof(qnode));
+    if (node == NULL) {
+        xitem_free(it);
+        return PyErr_NoMemory();
+    }
+    node->next = NULL;
+    node->item = it;
+
+    LOCK();
+    for (;;) {
+        queue *q = queue_lookup_locked(qid);
+        if (q == NULL) {
+            UNLOCK();
+            PyMem_RawFree(node);
+            xitem_free(it);
+            return not_found(st, qid);
+        }
+        if (q->maxsize <= 0 || q->count < q->maxsize) {
+            if (q->last) {
+                q->last->next = node;
+            }
+            else {
+                q->first = node;
+            }
+            q->last = node;
+            q->count++;
+            wake_one_locked(&q->getters);
+            UNLOCK();
+            Py_RETURN_NONE;
+        }
+        int timed_out = !block;
+        if (block && wait_locked(q, 1, forever, deadline,
+                                 &timed_out) < 0) {
+            UNLOCK();
+            PyMem_RawFree(node);
+            xitem_free(it);
+            return NULL;
+        }
+        if (timed_out) {
+            UNLOCK();
+            PyMem_RawFree(node);
+            xitem_free(it);
+            PyErr_SetString(st->QueueFull, "queue is full");
+            return NULL;
+        }
+    }
+}
+
+static PyObject *
+iq_get(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"qid", "block", "timeout", NULL};
+    module_state *st = get_state(module);
+    int64_t qid;
+    PyObject *timeout = Py_None;
+    int block = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|pO:get", kwlist,
+                                     qid_converter, &qid, &block, &timeout)) {
+        return NULL;
+    }
+    drain_pending();
+    _PyTime_t deadline;
+    int forever;
+    if (parse_timeout(timeout, block, &deadline, &forever) < 0) {
+        return NULL;
+    }
+    xitem *it = NULL;
+    LOCK();
+    for (;;) {
+        queue *q = queue_lookup_locked(qid);
+        if (q == NULL) {
+            UNLOCK();
+            return not_found(st, qid);
+        }
+        if (q->count > 0) {
+            qnode *node = q->first;
+            q->first = node->next;
+            if (q->first == NULL) {
+                q->last = NULL;
+            }
+            q->count--;
+            it = node->item;
+            PyMem_RawFree(node);
+            wake_one_locked(&q->putters);
+            /* A getter woken for an item another one took waits again;
+               pass the turn on while items remain. */
+            if (q->count > 0) {
+                wake_one_locked(&q->getters);
+            }
+            break;
+        }
+        int timed_out = !block;
+        if (block && wait_locked(q, 0, forever, deadline,
+                                 &timed_out) < 0) {
+            UNLOCK();
+            return NULL;
+        }
+        if (timed_out) {
+            UNLOCK();
+            PyErr_SetString(st->QueueEmpty, "queue is empty");
+            return NULL;
+        }
+    }
+    UNLOCK();
+    PyObject *obj = xitem_to_object(st, it);
+    xitem_free(it);
+    return obj;
+}
+
+static PyObject *
+iq_create(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"maxsize", NULL};
+    Py_ssize_t maxsize = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|n:create", kwlist,
+                                     &maxsize)) {
+        return NULL;
+    }
+    drain_pending();
+    queue *q = PyMem_RawCalloc(1, sizeof(queue));
+    if (q == NULL) {
+        return PyErr_NoMemory();
+    }
+    q->maxsize = maxsize;
+    /* One handle for the creator until it binds a Queue object, which
+       the caller does at once (bind() then release()). */
+    q->handles = 1;
+    LOCK();
+    q->id = G.next_id++;
+    q->next = G.queues;
+    G.queues = q;
+    UNLOCK();
+    return PyLong_FromLongLong(q->id);
+}
+
+static PyObject *
+change_handles(PyObject *module, PyObject *arg, int delta)
+{
+    module_state *st = get_state(module);
+    int64_t qid;
+    if (!qid_converter(arg, &qid)) {
+        return NULL;
+    }
+    sharedbuf *done = NULL;
+    int64_t current = current_interp_id();
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    if (q != NULL) {
+        if (delta > 0) {
+            q->handles++;
+        }
+        else {
+            queue_handle_decref_locked(q, current, &done);
+        }
+    }
+    UNLOCK();
+    finish_all(done);
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+iq_bind(PyObject *module, PyObject *arg)
+{
+    return change_handles(module, arg, 1);
+}
+
+static PyObject *
+iq_release(PyObject *module, PyObject *arg)
+{
+    return change_handles(module, arg, -1);
+}
+
+static PyObject *
+queue_info(PyObject *module, PyObject *arg, int what)
+{
+    module_state *st = get_state(module);
+    int64_t qid;
+    if (!qid_converter(arg, &qid)) {
+        return NULL;
+    }
+    Py_ssize_t v = 0;
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    if (q != NULL) {
+        v = what == 0 ? q->count : what == 1 ? q->maxsize : q->handles;
+    }
+    UNLOCK();
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    return PyLong_FromSsize_t(v);
+}
+
+static PyObject *
+iq_qsize(PyObject *module, PyObject *arg)
+{
+    return queue_info(module, arg, 0);
+}
+
+static PyObject *
+iq_maxsize(PyObject *module, PyObject *arg)
+{
+    return queue_info(module, arg, 1);
+}
+
+static PyObject *
+iq_handles(PyObject *module, PyObject *arg)
+{
+    return queue_info(module, arg, 2);
+}
+
+static PyObject *
+iq_list_all(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        return NULL;
+    }
+    LOCK();
+    Py_ssize_t n = 0;
+    for (queue *q = G.queues; q != NULL; q = q->next) {
+        n++;
+    }
+    int64_t *ids = PyMem_RawMalloc((n ? n : 1) * sizeof(int64_t));
+    if (ids != NULL) {
+        n = 0;
+        for (queue *q = G.queues; q != NULL; q = q->next) {
+            ids[n++] = q->id;
+        }
+    }
+    UNLOCK();
+    if (ids == NULL) {
+        Py_DECREF(list);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        PyObject *id = PyLong_FromLongLong(ids[i]);
+        if (id == NULL || PyList_Append(list, id) < 0) {
+            Py_XDECREF(id);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(id);
+    }
+    PyMem_RawFree(ids);
+    return list;
+}
+
+static PyObject *
+iq_exported_buffers(PyObject *module, PyObject *arg)
+{
+    int64_t iid;
+    if (!qid_converter(arg, &iid)) {
+        return NULL;
+    }
+    drain_pending();
+    Py_ssize_t n = 0;
+    LOCK();
+    for (sharedbuf *sb = G.buffers; sb != NULL; sb = sb->next) {
+        n += sb->owner == iid;
+    }
+    UNLOCK();
+    return PyLong_FromSsize_t(n);
+}
+
+static PyObject *
+iq_release_pending(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    drain_pending();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+iq_register(PyObject *module, PyObject *args)
+{
+    module_state *st = get_state(module);
+    PyObject *qcls, *icls;
+    if (!PyArg_ParseTuple(args, "O!O!:_register", &PyType_Type, &qcls,
+                          &PyType_Type, &icls)) {
+        return NULL;
+    }
+    Py_XSETREF(st->queue_cls, Py_NewRef(qcls));
+    Py_XSETREF(st->interp_cls, Py_NewRef(icls));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+iq_is_shareable(PyObject *module, PyObject *obj)
+{
+    /* Shareable without pickling. */
+    PyTypeObject *tp = Py_TYPE(obj);
+    module_state *st = get_state(module);
+    if (obj == Py_None || tp == &PyBool_Type || tp == &PyLong_Type
+        || tp == &PyFloat_Type || tp == &PyUnicode_Type
+        || tp == &PyBytes_Type || tp == &PyMemoryView_Type
+        || (st->queue_cls && PyObject_TypeCheck(obj,
+                                                (PyTypeObject *)st->queue_cls))
+        || (st->interp_cls && PyObject_TypeCheck(obj,
+                                        (PyTypeObject *)st->interp_cls))) {
+        Py_RETURN_TRUE;
+    }
+    if (tp == &PyTuple_Type) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++) {
+            PyObject *r = iq_is_shareable(module, PyTuple_GET_ITEM(obj, i));
+            if (r != Py_True) {
+                return r;
+            }
+            Py_DECREF(r);
+        }
+        Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+PyDoc_STRVAR(put_doc,
+"put(qid, obj, block=True, timeout=None)\n\n\
+Add a copy of obj to the queue; wait for room if it is full.");
+PyDoc_STRVAR(get_doc,
+"get(qid, block=True, timeout=None) -> object\n\n\
+Remove the oldest item and return it, rebuilt in this interpreter.");
+PyDoc_STRVAR(create_doc,
+"create(maxsize=0) -> qid\n\n\
+Create a queue holding one handle, which the caller takes over.");
+
+static PyMethodDef module_methods[] = {
+    {"create", _PyCFunction_CAST(iq_create), METH_VARARGS | METH_KEYWORDS,
+     create_doc},
+    {"put", _PyCFunction_CAST(iq_put), METH_VARARGS | METH_KEYWORDS,
+     put_doc},
+    {"get", _PyCFunction_CAST(iq_get), METH_VARARGS | METH_KEYWORDS,
+     get_doc},
+    {"bind", iq_bind, METH_O,
+     "bind(qid)\n\nTake one more handle on the queue."},
+    {"release", iq_release, METH_O,
+     "release(qid)\n\nDrop a handle; the last one destroys the queue."},
+    {"qsize", iq_qsize, METH_O, "qsize(qid) -> int"},
+    {"maxsize", iq_maxsize, METH_O, "maxsize(qid) -> int"},
+    {"handles", iq_handles, METH_O,
+     "handles(qid) -> int\n\nHow many handles keep the queue alive."},
+    {"list_all", iq_list_all, METH_NOARGS,
+     "list_all() -> [qid]\n\nThe ids of every queue, oldest first."},
+    {"exported_buffers", iq_exported_buffers, METH_O,
+     "exported_buffers(interpid) -> int\n\n\
+How many buffers of the interpreter are still shared through memoryviews."},
+    {"release_pending", iq_release_pending, METH_NOARGS,
+     "release_pending()\n\n\
+Release this interpreter's buffers that no other interpreter uses now."},
+    {"is_shareable", iq_is_shareable, METH_O,
+     "is_shareable(obj) -> bool\n\nWhether obj crosses without pickling."},
+    {"_register", iq_register, METH_VARARGS,
+     "_register(queue_cls, interpreter_cls)\n\n\
+The classes that rebuild queues and interpreters in this interpreter."},
+    {NULL, NULL},
+};
+
+
+/* module lifecycle *********************************************************/
+
+static int
+module_exec(PyObject *mod)
+{
+    module_state *st = get_state(mod);
+    if (globals_init() < 0) {
+        return -1;
+    }
+    PyObject *queue_mod = PyImport_ImportModule("queue");
+    if (queue_mod == NULL) {
+        return -1;
+    }
+    PyObject *empty = PyObject_GetAttrString(queue_mod, "Empty");
+    PyObject *full = PyObject_GetAttrString(queue_mod, "Full");
+    Py_DECREF(queue_mod);
+    if (empty == NULL || full == NULL) {
+        goto error;
+    }
+#define ADD_EXC(FIELD, NAME, BASE, DOC) \
+    do { \
+        st->FIELD = PyErr_NewExceptionWithDoc("_interpqueues." NAME, DOC, \
+                                              BASE, NULL); \
+        if (st->FIELD == NULL || PyModule_AddObjectRef(mod, NAME, \
+                                                       st->FIELD) < 0) { \
+            goto error; \
+        } \
+    } while (0)
+
+    ADD_EXC(QueueError, "QueueError", PyExc_Exception,
+            "A cross-interpreter queue failed.");
+    ADD_EXC(QueueNotFoundError, "QueueNotFoundError", st->QueueError,
+            "The queue no longer exists.");
+    PyObject *bases = PyTuple_Pack(2, st->QueueError, empty);
+    if (bases == NULL) {
+        goto error;
+    }
+    st->QueueEmpty = PyErr_NewExceptionWithDoc(
+        "_interpqueues.QueueEmpty", "get() found the queue empty.",
+        bases, NULL);
+    Py_DECREF(bases);
+    if (st->QueueEmpty == NULL
+        || PyModule_AddObjectRef(mod, "QueueEmpty", st->QueueEmpty) < 0) {
+        goto error;
+    }
+    bases = PyTuple_Pack(2, st->QueueError, full);
+    if (bases == NULL) {
+        goto error;
+    }
+    st->QueueFull = PyErr_NewExceptionWithDoc(
+        "_interpqueues.QueueFull", "put() found the queue full.",
+        bases, NULL);
+    Py_DECREF(bases);
+    if (st->QueueFull == NULL
+        || PyModule_AddObjectRef(mod, "QueueFull", st->QueueFull) < 0) {
+        goto error;
+    }
+    ADD_EXC(NotShareableError, "NotShareableError", PyExc_ValueError,
+            "The object cannot be passed to another interpreter.");
+#undef ADD_EXC
+    Py_CLEAR(empty);
+    Py_CLEAR(full);
+
+    st->SharedBufferType = (PyTypeObject *)PyType_FromModuleAndSpec(
+        mod, &sharedbuffer_spec, NULL);
+    if (st->SharedBufferType == NULL) {
+        return -1;
+    }
+    if (PyModule_AddType(mod, st->SharedBufferType) < 0) {
+        return -1;
+    }
+    return 0;
+
+error:
+    Py_XDECREF(empty);
+    Py_XDECREF(full);
+    return -1;
+}
+
+static int
+module_traverse(PyObject *mod, visitproc visit, void *arg)
+{
+    module_state *st = get_state(mod);
+    Py_VISIT(st->QueueError);
+    Py_VISIT(st->QueueNotFoundError);
+    Py_VISIT(st->QueueEmpty);
+    Py_VISIT(st->QueueFull);
+    Py_VISIT(st->NotShareableError);
+    Py_VISIT(st->SharedBufferType);
+    Py_VISIT(st->queue_cls);
+    Py_VISIT(st->interp_cls);
+    Py_VISIT(st->dumps);
+    Py_VISIT(st->loads);
+    return 0;
+}
+
+static int
+module_clear(PyObject *mod)
+{
+    module_state *st = get_state(mod);
+    Py_CLEAR(st->QueueError);
+    Py_CLEAR(st->QueueNotFoundError);
+    Py_CLEAR(st->QueueEmpty);
+    Py_CLEAR(st->QueueFull);
+    Py_CLEAR(st->NotShareableError);
+    Py_CLEAR(st->SharedBufferType);
+    Py_CLEAR(st->queue_cls);
+    Py_CLEAR(st->interp_cls);
+    Py_CLEAR(st->dumps);
+    Py_CLEAR(st->loads);
+    return 0;
+}
+
+static void
+module_free(void *mod)
+{
+    module_clear((PyObject *)mod);
+    if (G.mutex == NULL) {
+        return;
+    }
+    /* The interpreter may be ending: release what it owns and nobody
+       uses, and orphan what others still use, so that no one touches
+       its objects after it is gone.  (Another import of this module in
+       the same interpreter would do the same harmlessly.) */
+    drain_pending();
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    if (interp->finalizing || _Py_IsFinalizing()) {
+        int64_t current = current_interp_id();
+        LOCK();
+        for (sharedbuf *sb = G.buffers; sb != NULL; sb = sb->next) {
+            if (sb->owner == current) {
+                sb->owner = -1;
+            }
+        }
+        UNLOCK();
+    }
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, module_exec},
+#ifdef Py_mod_multiple_interpreters
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+    {0, NULL},
+};
+
+PyDoc_STRVAR(module_doc,
+"Queues that pass data between interpreters (see concurrent.interpreters).");
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_interpqueues",
+    .m_doc = module_doc,
+    .m_size = sizeof(module_state),
+    .m_methods = module_methods,
+    .m_slots = module_slots,
+    .m_traverse = module_traverse,
+    .m_clear = module_clear,
+    .m_free = module_free,
+};
+
+PyMODINIT_FUNC
+PyInit__interpqueues(void)
+{
+    return PyModuleDef_Init(&moduledef);
+}

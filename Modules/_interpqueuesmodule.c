@@ -38,6 +38,7 @@
 #include "Python.h"
 #include "pycore_pystate.h"       // _PyInterpreterState_GET()
 #include "pycore_runtime.h"       // _PyRuntime
+#include "pycore_interp.h"        // _PyInterpreterState_LookUpID()
 #include "structmember.h"         // PyMemberDef
 
 
@@ -1179,6 +1180,27 @@ iq_is_shareable(PyObject *module, PyObject *obj)
     Py_RETURN_FALSE;
 }
 
+static PyObject *
+iq_current_interpreter_id(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLongLong(current_interp_id());
+}
+
+static PyObject *
+iq_interpreter_exists(PyObject *module, PyObject *arg)
+{
+    int64_t iid;
+    if (!qid_converter(arg, &iid)) {
+        return NULL;
+    }
+    PyInterpreterState *interp = _PyInterpreterState_LookUpID(iid);
+    if (interp == NULL) {
+        PyErr_Clear();
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
 PyDoc_STRVAR(put_doc,
 "put(qid, obj, block=True, timeout=None)\n\n\
 Add a copy of obj to the queue; wait for room if it is full.");
@@ -1214,6 +1236,10 @@ How many buffers of the interpreter are still shared through memoryviews."},
 Release this interpreter's buffers that no other interpreter uses now."},
     {"is_shareable", iq_is_shareable, METH_O,
      "is_shareable(obj) -> bool\n\nWhether obj crosses without pickling."},
+    {"current_interpreter_id", iq_current_interpreter_id, METH_NOARGS,
+     "current_interpreter_id() -> int"},
+    {"interpreter_exists", iq_interpreter_exists, METH_O,
+     "interpreter_exists(id) -> bool"},
     {"_register", iq_register, METH_VARARGS,
      "_register(queue_cls, interpreter_cls)\n\n\
 The classes that rebuild queues and interpreters in this interpreter."},

@@ -10,7 +10,6 @@ import threading
 import types
 import weakref
 
-import _xxsubinterpreters as _interp
 import _interpqueues as _iq
 from ._queues import (create as create_queue, Queue, QueueEmpty, QueueFull,
                       QueueError, QueueNotFoundError)
@@ -22,6 +21,22 @@ __all__ = [
     'NotShareableError',
     'create_queue', 'Queue', 'QueueEmpty', 'QueueFull',
 ]
+
+
+# _xxsubinterpreters is a single-phase module with process-wide static
+# exception objects that a second import, in a subinterpreter, replaces by
+# objects of that interpreter (percore runtime bug, reported): import it
+# only where it is needed, so that code run by exec() and call() and the
+# queues do not touch it.
+_interp = None
+
+
+def _xx():
+    global _interp
+    if _interp is None:
+        import _xxsubinterpreters
+        _interp = _xxsubinterpreters
+    return _interp
 
 
 class InterpreterError(Exception):
@@ -78,6 +93,7 @@ def _not_found(id):
 def create():
     """Create an interpreter with a GIL of its own and strict extension
     checks, and return its Interpreter."""
+    _interp = _xx()
     idobj = _interp.create(config=_interp.new_config('isolated'))
     return Interpreter._from_idobj(idobj)
 
@@ -85,7 +101,7 @@ def create():
 def list_all():
     """Return an Interpreter for each interpreter that exists now."""
     found = []
-    for idobj in _interp.list_all():
+    for idobj in _xx().list_all():
         try:
             found.append(Interpreter(int(idobj)))
         except InterpreterNotFoundError:
@@ -95,18 +111,26 @@ def list_all():
 
 def get_current():
     """Return the Interpreter this code runs in."""
-    return Interpreter(int(_interp.get_current()))
+    return Interpreter(_iq.current_interpreter_id())
 
 
 def get_main():
     """Return the main interpreter's Interpreter."""
-    return Interpreter(int(_interp.get_main()))
+    return Interpreter(0)
 
 
 def is_shareable(obj):
     """Whether obj crosses interpreters without pickling."""
     return _iq.is_shareable(obj)
 
+
+_ADOPT_MAIN_THREAD = '''\
+import sys
+_t = sys.modules.get('threading')
+if _t is not None and _t._main_thread.ident != _t.get_ident():
+    _t._main_thread._ident = _t.get_ident()
+del sys, _t
+'''
 
 _known = weakref.WeakValueDictionary()
 _known_lock = threading.Lock()
@@ -128,20 +152,26 @@ class Interpreter:
             self = _known.get(id)
             if self is not None:
                 return self
-        try:
-            idobj = _interp.InterpreterID(id)
-        except RuntimeError:
-            raise _not_found(id) from None
-        return cls._from_idobj(idobj)
+        if _iq.current_interpreter_id() == 0 or _interp is not None:
+            try:
+                idobj = _xx().InterpreterID(id)
+            except RuntimeError:
+                raise _not_found(id) from None
+        elif _iq.interpreter_exists(id):
+            idobj = None   # a plain id: does not keep it alive
+        else:
+            raise _not_found(id)
+        return cls._from_idobj(idobj, id)
 
     @classmethod
-    def _from_idobj(cls, idobj):
-        id = int(idobj)
+    def _from_idobj(cls, idobj, id=None):
+        if id is None:
+            id = int(idobj)
         with _known_lock:
             self = _known.get(id)
             if self is None:
                 self = super().__new__(cls)
-                self._idobj = idobj
+                self._idobj = idobj if idobj is not None else id
                 self._id = id
                 _known[id] = self
             return self
@@ -167,7 +197,7 @@ class Interpreter:
         """Whether code is running in the interpreter now (through
         exec(), call() or call_in_thread())."""
         try:
-            return _interp.is_running(self._idobj)
+            return _xx().is_running(self._idobj)
         except RuntimeError:
             raise _not_found(self._id) from None
 
@@ -180,7 +210,7 @@ class Interpreter:
         """
         if self._id == 0:
             raise InterpreterError('cannot close the main interpreter')
-        if self._id == int(_interp.get_current()):
+        if self._id == _iq.current_interpreter_id():
             raise InterpreterError('cannot close the current interpreter')
         shared = _iq.exported_buffers(self._id)
         if shared:
@@ -188,7 +218,13 @@ class Interpreter:
                 f'interpreter {self._id} still shares {shared} memoryview '
                 f'buffer(s) with other interpreters; release those views first')
         try:
-            _interp.destroy(self._idobj)
+            # Py_EndInterpreter() joins the interpreter's threads through
+            # threading._shutdown(), which only lets go of threading's
+            # main thread if it runs in the OS thread that first imported
+            # threading there; when another thread closes the interpreter,
+            # 3.11 waits for ever.  Make the closing thread that one.
+            _xx().run_string(self._idobj, _ADOPT_MAIN_THREAD)
+            _xx().destroy(self._idobj)
         except RuntimeError as exc:
             msg = str(exc)
             if msg.startswith('unrecognized interpreter ID'):
@@ -207,7 +243,7 @@ class Interpreter:
             script = ('from concurrent.interpreters import _remote\n'
                       f'_remote.{func}({qid})\n')
             try:
-                _interp.run_string(self._idobj, script)
+                _xx().run_string(self._idobj, script)
             except RuntimeError as exc:
                 msg = str(exc)
                 if msg.startswith('unrecognized interpreter ID'):

@@ -1,0 +1,60 @@
+"""Functions the tests call in other interpreters: importable there."""
+
+import os
+
+
+def add(a, b):
+    return a + b
+
+
+def echo(*args, **kwargs):
+    return args, kwargs
+
+
+def fail(msg):
+    raise ValueError(msg)
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError('no pickling')
+
+
+def fail_unpicklable():
+    raise Unpicklable('cannot cross')
+
+
+def interpreter_id():
+    import _interpqueues
+    return _interpqueues.current_interpreter_id()
+
+
+def pid():
+    return os.getpid()
+
+
+def lambda_result():
+    return lambda: None
+
+
+def cpu_work(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+_initialized = []
+
+
+def initializer(value):
+    _initialized.append(value)
+
+
+def initialized():
+    return list(_initialized)
+
+
+def run_in_main(source):
+    import __main__
+    exec(source, __main__.__dict__)

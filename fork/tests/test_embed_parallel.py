@@ -6,7 +6,6 @@ program, never asserted."""
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import unittest
@@ -51,19 +50,6 @@ class EmbedParallelTests(unittest.TestCase):
         self.assertEqual(self.build.returncode, 0, self.build.stderr)
         result = run('env', '-i', self.exe, *map(str, args), timeout=600)
         lines = result.stdout.splitlines()
-        # Everything up to 'results:' is printed before Py_FinalizeEx().
-        self.crash = None
-        if (lines and lines[-1] == 'results: correct'
-                and result.returncode < 0):
-            # A known runtime bug (Doc/whatsnew/percore.rst, Embedding):
-            # the main interpreter's finalization can crash after own-GIL
-            # interpreters ran at the same time (the empty dict keys'
-            # shared reference count).  The test checks the results, then
-            # says so with a skip, not a pass.
-            self.crash = (
-                'known bug: Py_FinalizeEx() crashed with '
-                f'{signal.Signals(-result.returncode).name} after own-GIL '
-                f'interpreters ran at once: {result.stderr.strip()}')
         return result, lines
 
     def test_results(self):
@@ -90,8 +76,6 @@ class EmbedParallelTests(unittest.TestCase):
         self.assertIn('mixed: interpreter 2: count_primes(1000) = 168, '
                       '1 time', lines)
         self.assertIn('results: correct', lines)
-        if self.crash:
-            self.skipTest(self.crash)
         self.assertEqual(lines[-1], 'finalized', result.stdout)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stderr, '')
@@ -102,8 +86,6 @@ class EmbedParallelTests(unittest.TestCase):
         self.assertIn('parallel: interpreter 0: count_primes(1000) = 168, '
                       '1 time', lines)
         self.assertIn('results: correct', lines)
-        if self.crash:
-            self.skipTest(self.crash)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(lines[-1], 'finalized')
 

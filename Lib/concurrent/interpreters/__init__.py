@@ -12,7 +12,7 @@ import weakref
 
 import _interpqueues as _iq
 from ._queues import (create as create_queue, Queue, QueueEmpty, QueueFull,
-                      QueueError, QueueNotFoundError)
+                      QueueError, QueueNotFoundError, _Handle)
 
 __all__ = [
     'get_current', 'get_main', 'create', 'list_all', 'is_shareable',
@@ -136,7 +136,7 @@ _known = weakref.WeakValueDictionary()
 _known_lock = threading.Lock()
 
 
-class Interpreter:
+class Interpreter(_Handle):
     """One interpreter of this process.
 
     There is one Interpreter object per interpreter id in each
@@ -175,19 +175,6 @@ class Interpreter:
                 self._id = id
                 _known[id] = self
             return self
-
-    def __repr__(self):
-        return f'{type(self).__name__}({self._id})'
-
-    def __hash__(self):
-        return hash(self._id)
-
-    def __reduce__(self):
-        return (type(self), (self._id,))
-
-    @property
-    def id(self):
-        return self._id
 
     @property
     def whence(self):

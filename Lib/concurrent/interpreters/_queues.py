@@ -25,7 +25,25 @@ def create(maxsize=0):
         _iq.release(qid)   # the Queue object holds its own handle now
 
 
-class Queue:
+class _Handle:
+    """What Queue and Interpreter have in common: one object per id in each
+    interpreter, passed to another interpreter as its id."""
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self._id})'
+
+    def __hash__(self):
+        return hash(self._id)
+
+    def __reduce__(self):
+        return (type(self), (self._id,))
+
+    @property
+    def id(self):
+        return self._id
+
+
+class Queue(_Handle):
     """A FIFO queue any interpreter may use; the queue.Queue interface.
 
     Items are copied (None, bool, int, float, str, bytes and tuples of
@@ -50,19 +68,6 @@ class Queue:
             _iq.release(self._id)
         except (QueueNotFoundError, AttributeError, TypeError):
             pass
-
-    def __repr__(self):
-        return f'{type(self).__name__}({self._id})'
-
-    def __hash__(self):
-        return hash(self._id)
-
-    def __reduce__(self):
-        return (type(self), (self._id,))
-
-    @property
-    def id(self):
-        return self._id
 
     @property
     def maxsize(self):

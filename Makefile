@@ -3,6 +3,8 @@
 #   make            fetch upstream, assemble build/src, build, install to build/install
 #   make demo       the above, then the threads-vs-interpreters demo
 #   make test       the above, then the regression suite and the repo's own tests
+#   make check-c-globals  the above, then fail on a C global that is not listed
+#                   as safe (or still to fix) in Tools/c-analyzer/cpython/*.tsv
 #   make check-tsan build/src with ThreadSanitizer in build/tsan-obj (not installed),
 #                   then the stress tests of fork/sanitizer-tests.txt under it
 #   make check-asan the same with AddressSanitizer, in build/asan-obj
@@ -18,7 +20,7 @@ SHELL := /bin/bash
 PYTHON := build/install/bin/python3
 BASELINE_PYTHON := build/baseline/bin/python3
 
-.PHONY: all deps demo test check-tsan check-asan bench baseline baseline-modules export check docs install clean
+.PHONY: all deps demo test check-c-globals check-tsan check-asan bench baseline baseline-modules export check docs install clean
 
 all: deps
 	@fork/build percore
@@ -31,6 +33,9 @@ demo: all
 
 test: all
 	@fork/test $(PYTHON)
+
+check-c-globals: all
+	@$(MAKE) -s -C build/obj check-c-globals
 
 # Sanitizer builds of build/src; they fail on a failed test or any report.
 check-tsan: deps

@@ -1,0 +1,169 @@
+"""Every extension module of the build, imported and used in several
+interpreters that each have their own GIL, at the same time (percore,
+PEP 684).
+
+An own-GIL interpreter checks extensions (strict_extensions): a module
+either declares Py_MOD_PER_INTERPRETER_GIL_SUPPORTED and must then work
+there, or is refused with ImportError, and then only if it is listed in
+REFUSED with the reason it cannot be made safe.
+"""
+
+import json
+import os
+import sys
+import sysconfig
+import textwrap
+import threading
+import unittest
+from test.support import import_helper
+
+interpreters = import_helper.import_module('_xxsubinterpreters')
+
+# Modules an own-GIL interpreter refuses, and why (also in
+# Doc/howto/isolating-extensions.rst's percore section).
+REFUSED = {
+    '_testcapi': 'test-only: exercises single-phase initialization and '
+                 'process-wide C API state on purpose',
+    '_testinternalcapi': 'test-only: pokes at runtime internals',
+    '_testmultiinterp': 'test-only: counts init calls process-wide',
+}
+
+# A little work for each module, run after importing it as `m`.
+EXERCISE = {
+    '_asyncio': 'import asyncio; assert asyncio.run(asyncio.sleep(0, 7)) == 7',
+    '_bisect': 'assert m.bisect_right([1, 2, 3], 2) == 2',
+    '_blake2': 'm.blake2b(b"x").hexdigest()',
+    '_bz2': 'import bz2; assert bz2.decompress(bz2.compress(b"ab" * 99)) == b"ab" * 99',
+    '_codecs_jp': 'assert "\u3042".encode("shift_jis").decode("shift_jis") == "\u3042"',
+    '_collections': 'd = m.deque([1, 2]); d.rotate(1); assert list(d) == [2, 1]',
+    '_csv': 'import csv, io; assert list(csv.reader(io.StringIO("a,b"))) == [["a", "b"]]',
+    '_ctypes': 'import ctypes; assert ctypes.c_int(5).value == 5',
+    '_datetime': 'import datetime; assert datetime.date(2020, 1, 2).isoformat() == "2020-01-02"',
+    '_decimal': 'import decimal; assert str(decimal.Decimal(1) / 8) == "0.125"',
+    '_elementtree': 'import xml.etree.ElementTree as ET; assert ET.fromstring("<a><b/></a>")[0].tag == "b"',
+    '_functools': 'assert m.reduce(int.__add__, [1, 2, 3]) == 6',
+    '_hashlib': 'import hashlib; assert hashlib.sha256(b"").hexdigest().startswith("e3b0")',
+    '_heapq': 'h = [3, 1, 2]; m.heapify(h); assert h[0] == 1',
+    '_io': 'import io; b = io.BytesIO(); b.write(b"x"); assert b.getvalue() == b"x"',
+    '_json': 'import json; assert json.loads(json.dumps({"a": [1.5]})) == {"a": [1.5]}',
+    '_lzma': 'import lzma; assert lzma.decompress(lzma.compress(b"z")) == b"z"',
+    '_md5': 'm.md5(b"").hexdigest()',
+    '_pickle': 'import pickle; assert pickle.loads(pickle.dumps([1, "a"])) == [1, "a"]',
+    '_random': 'r = m.Random(5); r.random()',
+    '_sha256': 'm.sha256(b"").hexdigest()',
+    '_socket': 'a, b = m.socketpair(); a.send(b"hi"); assert b.recv(2) == b"hi"; a.close(); b.close()',
+    # The callback must run in this interpreter (PyGILState_Ensure()).
+    '_sqlite3': ('import sqlite3, sys; c = sqlite3.connect(":memory:"); '
+                 'c.create_function("here", 0, lambda: id(sys.modules)); '
+                 'assert c.execute("select here()").fetchone() == (id(sys.modules),)'),
+    '_sre': 'import re; assert re.match(r"(a+)b", "aab").group(1) == "aa"',
+    '_ssl': 'import ssl; ssl.create_default_context()',
+    '_struct': 'assert m.unpack("<i", m.pack("<i", -2)) == (-2,)',
+    '_zoneinfo': 'import zoneinfo',
+    'array': 'assert m.array("i", [1, 2]).tolist() == [1, 2]',
+    'binascii': 'assert m.hexlify(b"\\x01") == b"01"',
+    'math': 'assert m.isqrt(17) == 4',
+    'pyexpat': 'p = m.ParserCreate(); p.Parse("<a/>", True)',
+    'select': 'm.select([], [], [], 0)',
+    'unicodedata': 'assert m.name("a") == "LATIN SMALL LETTER A"',
+    'zlib': 'assert m.decompress(m.compress(b"q" * 50)) == b"q" * 50',
+}
+
+
+def extension_modules():
+    """The names of the build's extension modules, built-in and shared."""
+    names = set(sys.builtin_module_names)
+    suffix = sysconfig.get_config_var('EXT_SUFFIX')
+    dynload = os.path.dirname(import_helper.import_module('_json').__file__)
+    for filename in os.listdir(dynload):
+        if filename.endswith(suffix):
+            names.add(filename[:-len(suffix)])
+    return sorted(names)
+
+
+def import_all_in_new_interpreter(names):
+    """Create an own-GIL interpreter, import and exercise every module of
+    names there; return {name: 'ok' or the error}."""
+    interp = interpreters.create('isolated')
+    try:
+        r, w = os.pipe()
+        script = textwrap.dedent("""
+            import importlib, json, os
+            results = {}
+            for name, exercise in json.loads(%r):
+                try:
+                    m = importlib.import_module(name)
+                    if exercise:
+                        exec(exercise, {'m': m})
+                except BaseException as exc:
+                    results[name] = f'{type(exc).__name__}: {exc}'
+                else:
+                    results[name] = 'ok'
+            os.write(%d, json.dumps(results).encode())
+            """) % (json.dumps([(n, EXERCISE.get(n)) for n in names]), w)
+        try:
+            interpreters.run_string(interp, script)
+        finally:
+            os.close(w)
+        with open(r, 'rb') as f:
+            return json.loads(f.read())
+    finally:
+        interpreters.destroy(interp)
+
+
+class StdlibExtensionsTests(unittest.TestCase):
+
+    N_INTERPRETERS = 4
+
+    def test_every_module_in_parallel_interpreters(self):
+        names = extension_modules()
+        results = [None] * self.N_INTERPRETERS
+        errors = []
+
+        def worker(i):
+            # Each interpreter imports the modules in another order.
+            order = names[i::] + names[:i]
+            try:
+                results[i] = import_all_in_new_interpreter(order)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,))
+                   for i in range(self.N_INTERPRETERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+
+        for name in names:
+            with self.subTest(module=name):
+                outcomes = {r[name] for r in results}
+                self.assertEqual(len(outcomes), 1, outcomes)
+                outcome = outcomes.pop()
+                if name in REFUSED:
+                    self.assertRegex(
+                        outcome,
+                        f"^ImportError: module '{name}' cannot be loaded in "
+                        "an interpreter with its own GIL")
+                else:
+                    self.assertEqual(outcome, 'ok')
+
+        importable = sum(r == 'ok' for r in results[0].values())
+        if support_verbose():
+            print(f'\n{importable} of {len(names)} extension modules work '
+                  'in own-GIL interpreters', file=sys.stderr)
+
+    def test_refused_modules_still_load_in_main(self):
+        for name in REFUSED:
+            with self.subTest(module=name):
+                import_helper.import_module(name)
+
+
+def support_verbose():
+    from test import support
+    return support.verbose
+
+
+if __name__ == '__main__':
+    unittest.main()

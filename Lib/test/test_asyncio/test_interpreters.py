@@ -104,9 +104,6 @@ IMPORT_FIRST = textwrap.dedent('''
 
 class OwnGILTests(unittest.TestCase):
 
-    @unittest.skip("the runtime shares objects between interpreters: "
-                   "Python/hamt.c's empty HAMT singletons, and more when "
-                   "the main interpreter runs at the same time")
     def test_event_loops_in_parallel(self):
         assert_python_ok('-c', PARALLEL)
 

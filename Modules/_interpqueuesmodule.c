@@ -102,12 +102,9 @@ static struct {
 static int
 globals_init(void)
 {
-    if (G.mutex != NULL) {
-        return 0;
-    }
     /* Interpreters with GILs of their own may import this module at the
-       same moment: create the mutex under the runtime's interpreter
-       lock. */
+       same moment: the mutex is created, and looked for, under the
+       runtime's interpreter lock. */
     PyThread_acquire_lock(_PyRuntime.interpreters.mutex, WAIT_LOCK);
     if (G.mutex == NULL) {
         G.mutex = PyThread_allocate_lock();

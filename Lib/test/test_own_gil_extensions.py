@@ -48,6 +48,9 @@ REFUSED = {
     # Py_mod_multiple_interpreters slot (3.12+ limited API).
     'xxlimited': 'limited API 3.11 example: the slot needs the 3.12 limited API',
     'xxlimited_35': 'limited API 3.5 example: the slot needs the 3.12 limited API',
+    'xxsubtype': 'static types example: exec fills in the shared types\' '
+                 'bases, which the public C API cannot do once for '
+                 'interpreters running in parallel',
     # Test-only modules.
     '_testcapi': 'test-only: single-phase, exercises process-wide C API '
                  'state on purpose',
@@ -186,6 +189,42 @@ class StdlibExtensionsTests(unittest.TestCase):
         if support_verbose():
             print(f'\n{importable} of {len(names)} extension modules work '
                   'in own-GIL interpreters', file=sys.stderr)
+
+    def test_each_module_at_the_same_moment(self):
+        # Above, the interpreters mostly import different modules at any
+        # one time.  Here they all import and use the same module at once,
+        # module by module, so that what an extension's init and exec
+        # functions share (static tables, one-time setup) is met by several
+        # interpreters together, as the sanitizer builds need to see it.
+        names = [name for name in extension_modules() if name not in REFUSED]
+        barrier = threading.Barrier(self.N_INTERPRETERS)
+        failures = []
+
+        def worker():
+            interp = interpreters.create('isolated')
+            try:
+                for name in names:
+                    script = (f'import importlib\n'
+                              f'm = importlib.import_module({name!r})\n'
+                              f'exec({EXERCISE.get(name, "")!r}, {{"m": m}})')
+                    barrier.wait()
+                    try:
+                        interpreters.run_string(interp, script)
+                    except interpreters.RunFailedError as exc:
+                        failures.append((name, str(exc)))
+            except BaseException as exc:
+                barrier.abort()
+                failures.append(('', repr(exc)))
+            finally:
+                interpreters.destroy(interp)
+
+        threads = [threading.Thread(target=worker)
+                   for _ in range(self.N_INTERPRETERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
 
     def test_pure_python_fallbacks(self):
         # What the stdlib does when an own-GIL interpreter refuses a module.

@@ -38,10 +38,7 @@ REFUSED = {
     '_tracemalloc': "tracemalloc's hooks and trace tables are process-wide "
                     'and guarded by the main GIL; interpreters with their '
                     'own allocator are not traced',
-    # Not isolated yet; the stdlib falls back to pure Python or does
-    # without.
-    '_zoneinfo': 'C globals (type, caches); zoneinfo falls back to its '
-                 'pure-Python ZoneInfo',
+    # Not isolated yet; the stdlib does without.
     '_ctypes': 'static types and metatypes written at import, a lazily '
                'filled field table and the closure free list are C globals',
     # Examples limited to an older stable ABI, which has no
@@ -95,6 +92,14 @@ EXERCISE = {
     '_sre': 'import re; assert re.match(r"(a+)b", "aab").group(1) == "aa"',
     '_ssl': 'import ssl; ssl.create_default_context()',
     '_struct': 'assert m.unpack("<i", m.pack("<i", -2)) == (-2,)',
+    # A TZif (version 1) file with one UTC type: needs no time zone data.
+    '_zoneinfo': ('import datetime, io, zoneinfo; '
+                  'assert zoneinfo.ZoneInfo is m.ZoneInfo; '
+                  'tzif = (b"TZif" + bytes(32) + (1).to_bytes(4, "big") + '
+                  '(4).to_bytes(4, "big") + bytes(6) + b"UTC\\0"); '
+                  'z = m.ZoneInfo.from_file(io.BytesIO(tzif), key="UTC"); '
+                  'assert str(z) == "UTC"; '
+                  'assert z.utcoffset(None) == datetime.timedelta(0)'),
     'array': 'assert m.array("i", [1, 2]).tolist() == [1, 2]',
     'binascii': 'assert m.hexlify(b"\\x01") == b"01"',
     'math': 'assert m.isqrt(17) == 4',
@@ -226,14 +231,14 @@ class StdlibExtensionsTests(unittest.TestCase):
             t.join()
         self.assertEqual(failures, [])
 
-    def test_pure_python_fallbacks(self):
-        # What the stdlib does when an own-GIL interpreter refuses a module.
+    def test_zoneinfo_uses_c_version(self):
+        # zoneinfo used to fall back to its pure-Python ZoneInfo here.
         interp = interpreters.create('isolated')
         self.addCleanup(interpreters.destroy, interp)
         interpreters.run_string(interp, textwrap.dedent('''
             import sys, zoneinfo
-            assert '_zoneinfo' not in sys.modules  # the C version
-            assert zoneinfo.ZoneInfo is zoneinfo._zoneinfo.ZoneInfo
+            assert zoneinfo.ZoneInfo is sys.modules['_zoneinfo'].ZoneInfo
+            assert 'zoneinfo._zoneinfo' not in sys.modules  # pure Python
             '''))
 
     def test_refused_modules_still_load_in_main(self):

@@ -139,7 +139,7 @@ typedef struct {
     PyTypeObject *SharedBufferType;
     PyObject *queue_cls;       /* registered by concurrent.interpreters */
     PyObject *interp_cls;
-    PyObject *dumps;           /* pickle.dumps / loads, imported lazily */
+    PyObject *dumps;           /* _pickle.dumps / loads, imported lazily */
     PyObject *loads;
 } module_state;
 
@@ -422,7 +422,14 @@ ensure_pickle(module_state *st)
     if (st->dumps != NULL) {
         return 0;
     }
-    PyObject *pickle = PyImport_ImportModule("pickle");
+    /* The C accelerator, which pickle.dumps and pickle.loads are, without
+       pickle.py's own imports (re, enum, ...): a new interpreter's first
+       call pays for every import on its way. */
+    PyObject *pickle = PyImport_ImportModule("_pickle");
+    if (pickle == NULL && PyErr_ExceptionMatches(PyExc_ImportError)) {
+        PyErr_Clear();
+        pickle = PyImport_ImportModule("pickle");
+    }
     if (pickle == NULL) {
         return -1;
     }

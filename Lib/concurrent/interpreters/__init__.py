@@ -124,14 +124,6 @@ def is_shareable(obj):
     return _iq.is_shareable(obj)
 
 
-_ADOPT_MAIN_THREAD = '''\
-import sys
-_t = sys.modules.get('threading')
-if _t is not None and _t._main_thread.ident != _t.get_ident():
-    _t._main_thread._ident = _t.get_ident()
-del sys, _t
-'''
-
 _known = weakref.WeakValueDictionary()
 _known_lock = threading.Lock()
 
@@ -205,12 +197,6 @@ class Interpreter(_Handle):
                 f'interpreter {self._id} still shares {shared} memoryview '
                 f'buffer(s) with other interpreters; release those views first')
         try:
-            # Py_EndInterpreter() joins the interpreter's threads through
-            # threading._shutdown(), which only lets go of threading's
-            # main thread if it runs in the OS thread that first imported
-            # threading there; when another thread closes the interpreter,
-            # 3.11 waits for ever.  Make the closing thread that one.
-            _xx().run_string(self._idobj, _ADOPT_MAIN_THREAD)
             _xx().destroy(self._idobj)
         except RuntimeError as exc:
             msg = str(exc)

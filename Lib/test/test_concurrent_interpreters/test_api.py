@@ -178,6 +178,14 @@ class LifecycleTests(InterpreterTestCase):
         with self.assertRaises(InterpreterNotFoundError):
             interp.is_running()
 
+    def test_close_after_use_from_another_thread(self):
+        # The thread that first imported threading in the interpreter is
+        # not the one that closes it (threading._shutdown(), gh-122517).
+        interp = interpreters.create()
+        interp.call_in_thread(helpers.run_in_main, 'import threading').join()
+        interp.close()
+        self.assertNotIn(interp, interpreters.list_all())
+
     def test_close_current_or_main(self):
         with self.assertRaisesRegex(InterpreterError, 'main'):
             interpreters.get_main().close()

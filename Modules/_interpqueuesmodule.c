@@ -97,7 +97,12 @@ static struct {
     queue *queues;
     sharedbuf *buffers;
     sharedbuf *pending;        /* refs == 0, waiting for their owner */
+    long long spin_us;         /* see wait_for_wakeup() */
 } G;
+
+/* How long a waiter polls for its wake-up before it sleeps, on machines
+   with more than one CPU. */
+#define WAKEUP_SPIN_US 100
 
 static int
 globals_init(void)
@@ -109,6 +114,9 @@ globals_init(void)
     if (G.mutex == NULL) {
         G.mutex = PyThread_allocate_lock();
         G.next_id = 1;
+#ifdef _SC_NPROCESSORS_ONLN
+        G.spin_us = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? WAKEUP_SPIN_US : 0;
+#endif
     }
     PyThread_release_lock(_PyRuntime.interpreters.mutex);
     if (G.mutex == NULL) {
@@ -134,7 +142,7 @@ typedef struct {
     PyObject *QueueError;
     PyObject *QueueNotFoundError;
     PyObject *QueueEmpty;
-    PyObject *QueueFull;
+    PyObject *QueueFull;       /* made at first use: see get_queue_full() */
     PyObject *NotShareableError;
     PyTypeObject *SharedBufferType;
     PyObject *queue_cls;       /* registered by concurrent.interpreters */
@@ -147,6 +155,45 @@ static inline module_state *
 get_state(PyObject *module)
 {
     return (module_state *)PyModule_GetState(module);
+}
+
+/* QueueFull subclasses queue.Full, and importing queue.py imports
+   threading: a new interpreter would pay for both before its first call.
+   So the class is made when first raised or looked up (module
+   __getattr__), and added to the module then. */
+static PyObject *
+get_queue_full(PyObject *module)
+{
+    module_state *st = get_state(module);
+    if (st->QueueFull != NULL) {
+        return st->QueueFull;
+    }
+    PyObject *full = _PyImport_GetModuleAttrString("queue", "Full");
+    if (full == NULL) {
+        return NULL;
+    }
+    PyObject *bases = PyTuple_Pack(2, st->QueueError, full);
+    Py_DECREF(full);
+    if (bases == NULL) {
+        return NULL;
+    }
+    PyObject *cls = PyErr_NewExceptionWithDoc(
+        "_interpqueues.QueueFull", "put() found the queue full.", bases, NULL);
+    Py_DECREF(bases);
+    if (cls == NULL) {
+        return NULL;
+    }
+    if (st->QueueFull != NULL) {
+        /* Importing queue ran Python code, which got here first. */
+        Py_DECREF(cls);
+        return st->QueueFull;
+    }
+    if (PyModule_AddObjectRef(module, "QueueFull", cls) < 0) {
+        Py_DECREF(cls);
+        return NULL;
+    }
+    st->QueueFull = cls;
+    return cls;
 }
 
 
@@ -783,6 +830,38 @@ parse_timeout(PyObject *timeout, int block, _PyTime_t *deadline, int *forever)
     return 0;
 }
 
+/* Acquire a waiter's lock, which the thread that wakes it releases.  The
+   other side of a queue is usually a thread of another interpreter, with a
+   GIL of its own and running on another core, that answers within
+   microseconds; polling the lock for a short while (up to G.spin_us,
+   never past the timeout) catches that wake-up without the two context
+   switches of sleeping and being woken, which cost more than the rest of a
+   small message's round trip.  Called without the GIL. */
+static PyLockStatus
+wait_for_wakeup(PyThread_type_lock lock, long long timeout_us)
+{
+    long long spin_us = G.spin_us;
+    if (timeout_us >= 0 && timeout_us < spin_us) {
+        spin_us = timeout_us;
+    }
+    if (spin_us > 0) {
+        _PyTime_t until = _PyTime_GetMonotonicClock()
+                          + _PyTime_FromNanoseconds(spin_us * 1000);
+        do {
+            for (int i = 0; i < 64; i++) {
+                if (PyThread_acquire_lock_timed(lock, 0, 0)
+                        == PY_LOCK_ACQUIRED) {
+                    return PY_LOCK_ACQUIRED;
+                }
+            }
+        } while (_PyTime_GetMonotonicClock() < until);
+        if (timeout_us >= 0) {
+            timeout_us -= spin_us;
+        }
+    }
+    return PyThread_acquire_lock_timed(lock, timeout_us, 1);
+}
+
 /* Wait on a fresh waiter added to *list; called and returns with G.mutex
    held.  Returns 1 when woken or the time is up (the caller checks
    again), -1 with an exception set (signal). */
@@ -817,7 +896,7 @@ wait_locked(queue *q, int putter, int forever, _PyTime_t deadline,
 
     PyLockStatus r;
     Py_BEGIN_ALLOW_THREADS
-    r = PyThread_acquire_lock_timed(w.lock, us, 1);
+    r = wait_for_wakeup(w.lock, us);
     Py_END_ALLOW_THREADS
 
     LOCK();
@@ -909,7 +988,10 @@ iq_put(PyObject *module, PyObject *args, PyObject *kwds)
             UNLOCK();
             PyMem_RawFree(node);
             xitem_free(it);
-            PyErr_SetString(st->QueueFull, "queue is full");
+            PyObject *full = get_queue_full(module);
+            if (full != NULL) {
+                PyErr_SetString(full, "queue is full");
+            }
             return NULL;
         }
     }
@@ -1215,7 +1297,22 @@ PyDoc_STRVAR(create_doc,
 "create(maxsize=0) -> qid\n\n\
 Create a queue holding one handle, which the caller takes over.");
 
+static PyObject *
+iq_getattr(PyObject *module, PyObject *name)
+{
+    if (PyUnicode_Check(name)
+        && _PyUnicode_EqualToASCIIString(name, "QueueFull"))
+    {
+        return Py_XNewRef(get_queue_full(module));
+    }
+    PyErr_Format(PyExc_AttributeError,
+                 "module '_interpqueues' has no attribute %R", name);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
+    {"__getattr__", iq_getattr, METH_O,
+     "__getattr__(name)\n\nMake QueueFull at its first lookup."},
     {"create", _PyCFunction_CAST(iq_create), METH_VARARGS | METH_KEYWORDS,
      create_doc},
     {"put", _PyCFunction_CAST(iq_put), METH_VARARGS | METH_KEYWORDS,
@@ -1260,15 +1357,10 @@ module_exec(PyObject *mod)
     if (globals_init() < 0) {
         return -1;
     }
-    PyObject *queue_mod = PyImport_ImportModule("queue");
-    if (queue_mod == NULL) {
+    /* queue.Empty is _queue.Empty: a C module, cheap to import. */
+    PyObject *empty = _PyImport_GetModuleAttrString("_queue", "Empty");
+    if (empty == NULL) {
         return -1;
-    }
-    PyObject *empty = PyObject_GetAttrString(queue_mod, "Empty");
-    PyObject *full = PyObject_GetAttrString(queue_mod, "Full");
-    Py_DECREF(queue_mod);
-    if (empty == NULL || full == NULL) {
-        goto error;
     }
 #define ADD_EXC(FIELD, NAME, BASE, DOC) \
     do { \
@@ -1296,23 +1388,10 @@ module_exec(PyObject *mod)
         || PyModule_AddObjectRef(mod, "QueueEmpty", st->QueueEmpty) < 0) {
         goto error;
     }
-    bases = PyTuple_Pack(2, st->QueueError, full);
-    if (bases == NULL) {
-        goto error;
-    }
-    st->QueueFull = PyErr_NewExceptionWithDoc(
-        "_interpqueues.QueueFull", "put() found the queue full.",
-        bases, NULL);
-    Py_DECREF(bases);
-    if (st->QueueFull == NULL
-        || PyModule_AddObjectRef(mod, "QueueFull", st->QueueFull) < 0) {
-        goto error;
-    }
     ADD_EXC(NotShareableError, "NotShareableError", PyExc_ValueError,
             "The object cannot be passed to another interpreter.");
 #undef ADD_EXC
     Py_CLEAR(empty);
-    Py_CLEAR(full);
 
     st->SharedBufferType = (PyTypeObject *)PyType_FromModuleAndSpec(
         mod, &sharedbuffer_spec, NULL);
@@ -1326,7 +1405,6 @@ module_exec(PyObject *mod)
 
 error:
     Py_XDECREF(empty);
-    Py_XDECREF(full);
     return -1;
 }
 

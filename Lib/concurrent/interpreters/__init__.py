@@ -208,13 +208,13 @@ class Interpreter(_Handle):
             raise InterpreterError(msg) from None
 
     def _run(self, func, request):
-        """Run _remote.<func> in the interpreter on a queue holding
-        request; return the result or raise ExecutionFailed."""
+        """Run _interpreters_remote.<func> in the interpreter on a queue
+        holding request; return the result or raise ExecutionFailed."""
         qid = _iq.create()
         try:
             _iq.put(qid, request, False)
-            script = ('from concurrent.interpreters import _remote\n'
-                      f'_remote.{func}({qid})\n')
+            script = ('import _interpreters_remote\n'
+                      f'_interpreters_remote.{func}({qid})\n')
             try:
                 _xx().run_string(self._idobj, script)
             except RuntimeError as exc:

@@ -122,6 +122,18 @@ class CallTests(InterpreterTestCase):
         self.assertEqual(interp.call(divmod, 17, 5), (3, 2))
         self.assertEqual(interp.call(helpers.interpreter_id), interp.id)
 
+    def test_first_call_imports_little(self):
+        # An interpreter's first call pays for every import on its way: it
+        # must not need concurrent.interpreters, threading or functools
+        # (pool workers and short-lived interpreters start faster).
+        interp = self.create()
+        self.assertEqual(interp.call(divmod, 17, 5), (3, 2))
+        interp.exec('import sys\n'
+                    'heavy = {"concurrent", "concurrent.interpreters",\n'
+                    '         "threading", "queue", "functools", "pickle"}\n'
+                    'found = heavy & set(sys.modules)\n'
+                    'assert not found, found\n')
+
     def test_call_raises(self):
         interp = self.create()
         with self.assertRaises(ExecutionFailed) as cm:

@@ -52,6 +52,25 @@ class QueueTests(unittest.TestCase):
         with self.assertRaises(ValueError):
             q.get(timeout=-1)
 
+    def test_timeout_shorter_than_the_wakeup_poll(self):
+        # A blocking get() or put() polls for its wake-up for a short while
+        # before it sleeps; a shorter timeout still ends it.
+        q = interpreters.create_queue(1)
+        with self.assertRaises(QueueEmpty):
+            q.get(timeout=1e-6)
+        q.put('a')
+        with self.assertRaises(QueueFull):
+            q.put('b', timeout=1e-6)
+
+    def test_queue_full_made_at_first_lookup(self):
+        # _interpqueues makes QueueFull when it is first needed, so that
+        # importing the module does not import queue.py and threading.
+        self.assertIs(_interpqueues.QueueFull, QueueFull)
+        self.assertEqual(QueueFull.__mro__[1:3],
+                         (_interpqueues.QueueError, stdqueue.Full))
+        with self.assertRaisesRegex(AttributeError, "has no attribute 'nope'"):
+            _interpqueues.nope
+
     def test_blocking_get_wakes(self):
         q = interpreters.create_queue()
         t = threading.Timer(0.05, q.put, ('late',))
@@ -135,6 +154,24 @@ class CrossInterpreterTests(unittest.TestCase):
             self.assertEqual(outq.get(timeout=10), value)
         inq.put(None)
         t.join()
+
+    def test_queue_full_in_a_fresh_interpreter(self):
+        # The first QueueFull an interpreter raises is made then (queue.py
+        # is imported for its base), and is the class its code looks up
+        # afterwards.
+        interp = self.create()
+        q = interpreters.create_queue(1)
+        q.put(1)
+        interp.prepare_main(qid=q.id)
+        interp.exec('import sys, _interpqueues\n'
+                    'assert "queue" not in sys.modules\n'
+                    'try:\n'
+                    '    _interpqueues.put(qid, 2, False)\n'
+                    'except _interpqueues.QueueError as exc:\n'
+                    '    caught = exc\n'
+                    'import queue\n'
+                    'assert isinstance(caught, queue.Full), caught\n'
+                    'assert type(caught) is _interpqueues.QueueFull\n')
 
     def test_queue_passes_by_identity(self):
         interp = self.create()

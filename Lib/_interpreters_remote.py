@@ -1,7 +1,11 @@
-"""The side of Interpreter.exec() and Interpreter.call() that runs in the
-target interpreter.  The caller puts a request on a queue made for the one
-call, runs a two-line script here, and gets (True, result) or
-(False, exception info) back from the same queue."""
+"""The side of concurrent.interpreters' Interpreter.exec() and
+Interpreter.call() that runs in the target interpreter.  The caller puts a
+request on a queue made for the one call, runs a two-line script here, and
+gets (True, result) or (False, exception info) back from the same queue.
+
+It is a top-level module, not part of the concurrent.interpreters package,
+so that a new interpreter's first call imports only this module and
+_interpqueues, not the package and the threading module it needs."""
 
 import __main__
 import _interpqueues as _iq

@@ -37,7 +37,6 @@
 
 #include "Python.h"
 #include "pycore_pystate.h"       // _PyInterpreterState_GET()
-#include "pycore_runtime.h"       // _PyRuntime
 #include "pycore_interp.h"        // _PyInterpreterState_LookUpID()
 #include "structmember.h"         // PyMemberDef
 
@@ -104,26 +103,30 @@ static struct {
    with more than one CPU. */
 #define WAKEUP_SPIN_US 100
 
+static int globals_ready = 0;
+
 static int
-globals_init(void)
+init_globals(void *Py_UNUSED(arg))
 {
-    /* Interpreters with GILs of their own may import this module at the
-       same moment: the mutex is created, and looked for, under the
-       runtime's interpreter lock. */
-    PyThread_acquire_lock(_PyRuntime.interpreters.mutex, WAIT_LOCK);
-    if (G.mutex == NULL) {
-        G.mutex = PyThread_allocate_lock();
-        G.next_id = 1;
-#ifdef _SC_NPROCESSORS_ONLN
-        G.spin_us = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? WAKEUP_SPIN_US : 0;
-#endif
-    }
-    PyThread_release_lock(_PyRuntime.interpreters.mutex);
+    G.mutex = PyThread_allocate_lock();
     if (G.mutex == NULL) {
         PyErr_NoMemory();
         return -1;
     }
+    G.next_id = 1;
+#ifdef _SC_NPROCESSORS_ONLN
+    G.spin_us = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? WAKEUP_SPIN_US : 0;
+#endif
     return 0;
+}
+
+/* Interpreters with GILs of their own may import this module at the same
+   moment: the globals are set up once per process (and never torn down:
+   queues outlive the interpreters that use them). */
+static int
+globals_init(void)
+{
+    return _PyRuntime_RunOnce(&globals_ready, init_globals, NULL);
 }
 
 #define LOCK() PyThread_acquire_lock(G.mutex, WAIT_LOCK)

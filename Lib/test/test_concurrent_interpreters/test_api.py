@@ -124,14 +124,15 @@ class CallTests(InterpreterTestCase):
 
     def test_first_call_imports_little(self):
         # An interpreter's first call pays for every import on its way: it
-        # must not need concurrent.interpreters, threading or functools
-        # (pool workers and short-lived interpreters start faster).
+        # must not need concurrent.interpreters, threading, functools or
+        # _compat_pickle (pool workers and short-lived interpreters start
+        # faster).
         interp = self.create()
         self.assertEqual(interp.call(divmod, 17, 5), (3, 2))
-        interp.exec('import sys\n'
-                    'heavy = {"concurrent", "concurrent.interpreters",\n'
-                    '         "threading", "queue", "functools", "pickle"}\n'
-                    'found = heavy & set(sys.modules)\n'
+        heavy = {'concurrent', 'concurrent.interpreters', 'queue',
+                 'threading', 'functools', 'pickle', '_compat_pickle'}
+        interp.exec(f'import sys\n'
+                    f'found = {heavy!r} & set(sys.modules)\n'
                     'assert not found, found\n')
 
     def test_call_raises(self):

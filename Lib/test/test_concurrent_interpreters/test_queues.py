@@ -68,7 +68,8 @@ class QueueTests(unittest.TestCase):
         self.assertIs(_interpqueues.QueueFull, QueueFull)
         self.assertEqual(QueueFull.__mro__[1:3],
                          (_interpqueues.QueueError, stdqueue.Full))
-        with self.assertRaisesRegex(AttributeError, "has no attribute 'nope'"):
+        with self.assertRaisesRegex(AttributeError,
+                                    "has no attribute 'nope'"):
             _interpqueues.nope
 
     def test_blocking_get_wakes(self):

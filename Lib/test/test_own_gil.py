@@ -33,6 +33,29 @@ class InterpreterTest(unittest.TestCase):
         if interp in interpreters.list_all():
             interpreters.destroy(interp)
 
+    def run_at_once(self, script, count=4, repeat=1, shared=lambda i: None):
+        """Run script `repeat` times in each of `count` new own-GIL
+        interpreters, all at the same time; shared(i) gives the names
+        the i-th interpreter's script sees."""
+        interps = [self.create() for _ in range(count)]
+        errors = []
+
+        def run(i):
+            try:
+                for _ in range(repeat):
+                    interpreters.run_string(interps[i], script,
+                                            shared=shared(i))
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(i,))
+                   for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+
 
 class ConfigTests(InterpreterTest):
 
@@ -174,32 +197,15 @@ class RunTests(InterpreterTest):
         ))
 
     def test_several_at_once(self):
-        interps = [self.create() for _ in range(4)]
-        script = (
+        self.run_at_once(
             'class Node:\n'
             '    def __init__(self, value): self.value = value\n'
             'total = 0\n'
             'for i in range(20000):\n'
             '    node = Node({"i": i, "s": str(i)})\n'
             '    total += len(node.value["s"])\n'
-            'assert total == sum(len(str(i)) for i in range(20000))\n'
-        )
-        errors = []
-
-        def run(interp):
-            try:
-                for _ in range(3):
-                    interpreters.run_string(interp, script)
-            except Exception as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=run, args=(interp,))
-                   for interp in interps]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(errors, [])
+            'assert total == sum(len(str(i)) for i in range(20000))\n',
+            repeat=3)
 
     def test_already_running(self):
         interp = self.create()
@@ -222,6 +228,122 @@ class RunTests(InterpreterTest):
             self.assertIn('already running', str(exc))
         thread.join()
         self.assertEqual(done, [True])
+
+
+class ProcessStateTests(InterpreterTest):
+    """What CPython keeps once per process, used by interpreters that run
+    at the same time (state made per interpreter, atomic or locked)."""
+
+    def test_name_suggestions_at_once(self):
+        # The C code that suggests "Did you mean" names for the default
+        # excepthook used one static buffer for every interpreter.
+        script = textwrap.dedent("""
+            import io, sys
+            namespace = {name: 1, "unrelated_thing": 2}
+            for _ in range(300):
+                try:
+                    eval(typo, namespace)
+                except NameError as exc:
+                    out = io.StringIO()
+                    sys.stderr, saved = out, sys.stderr
+                    try:
+                        sys.excepthook(type(exc), exc, exc.__traceback__)
+                    finally:
+                        sys.stderr = saved
+                    assert f"Did you mean: {name!r}?" in out.getvalue(), \\
+                        out.getvalue()
+            """)
+        pairs = [('spam_counter', 'spam_countre'),
+                 ('eggs_registry', 'eggs_registyr'),
+                 ('ham_total_count', 'ham_totl_count'),
+                 ('beans_on_toast', 'beans_on_tost')]
+        self.run_at_once(script, shared=lambda i: dict(
+            zip(('name', 'typo'), pairs[i])))
+
+    def test_settrace_and_setprofile_at_once(self):
+        # They refuse re-entry while a function is being replaced; the
+        # guard was one flag for the process, so an interpreter could see
+        # another's and fail with RuntimeError.
+        self.run_at_once(textwrap.dedent("""
+            import sys
+            def func(*args):
+                pass
+            for _ in range(2000):
+                sys.setprofile(func)
+                sys.setprofile(None)
+                sys.settrace(func)
+                sys.settrace(None)
+            """))
+
+    def test_importtime_in_interpreters(self):
+        # -X importtime's nesting level and time accounting are per
+        # interpreter; each interpreter's report starts with the header.
+        script = textwrap.dedent("""
+            import _xxsubinterpreters as interpreters, threading
+            interps = [interpreters.create() for _ in range(2)]
+            threads = [threading.Thread(target=interpreters.run_string,
+                                        args=(interp, "import json, csv"))
+                       for interp in interps]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            """)
+        _, _, err = assert_python_ok('-X', 'importtime', '-c', script)
+        lines = err.decode().splitlines()
+        header = 'import time: self [us] | cumulative | imported package'
+        self.assertEqual(lines.count(header), 3)
+        for line in lines:
+            if line != header:
+                self.assertRegex(line,
+                                 r'^import time: +\d+ \| +\d+ \| ( {2})*\S')
+        for name in ('json', 'csv'):
+            self.assertEqual(lines.count(f'import time: {name}'), 0)
+            self.assertEqual(
+                len([l for l in lines if l.endswith(f'| {name}')]), 2)
+
+    @unittest.skipUnless(hasattr(os, 'openpty'), 'needs a pseudo-terminal')
+    def test_input_on_a_terminal_in_an_interpreter(self):
+        # On a terminal, input() reads through PyOS_Readline().  The line
+        # editor that the readline module installs there belongs to the
+        # main interpreter (its history, its completer); another
+        # interpreter reads with fgets(), and the main one's history does
+        # not get the line.
+        import_helper.import_module('readline')
+        import select, subprocess, sys
+        script = textwrap.dedent("""
+            import _xxsubinterpreters as interpreters, readline
+            interp = interpreters.create()
+            interpreters.run_string(interp, "line = input('prompt> ')\\n"
+                                            "print('got:' + line[::-1])")
+            print('history:', readline.get_current_history_length())
+            """)
+        master, slave = os.openpty()
+        proc = subprocess.Popen([sys.executable, '-c', script],
+                                stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        self.addCleanup(os.close, master)
+        output = b''
+
+        def read_until(marker):
+            nonlocal output
+            while marker not in output:
+                ready, _, _ = select.select([master], [], [], 60)
+                self.assertTrue(ready, f'timed out; output: {output!r}')
+                try:
+                    chunk = os.read(master, 1000)
+                except OSError:   # EIO: the child is gone
+                    chunk = b''
+                self.assertTrue(chunk, f'no {marker!r} in {output!r}')
+                output += chunk
+
+        try:
+            read_until(b'prompt> ')
+            os.write(master, b'abc\n')
+            read_until(b'got:cba')
+            read_until(b'history: 0')
+        finally:
+            self.assertEqual(proc.wait(timeout=60), 0, output)
 
 
 class StressTests(InterpreterTest):

@@ -803,6 +803,20 @@ not_found(module_state *st, int64_t qid)
     return NULL;
 }
 
+/*[clinic input]
+module _interpqueues
+[clinic start generated code]*/
+/*[clinic end generated code: output=da39a3ee5e6b4b0d input=cb1313f77fab132b]*/
+
+/*[python input]
+class qid_converter(CConverter):
+    type = 'int64_t'
+    converter = 'qid_converter'
+[python start generated code]*/
+/*[python end generated code: output=da39a3ee5e6b4b0d input=9754ba634c867f3c]*/
+
+#include "clinic/_interpqueuesmodule.c.h"
+
 /* timeout: None or a non-negative number of seconds; *us = -1: forever. */
 static int
 parse_timeout(PyObject *timeout, int block, _PyTime_t *deadline, int *forever)
@@ -926,19 +940,23 @@ wait_locked(queue *q, int putter, int forever, _PyTime_t deadline,
     return 1;
 }
 
+/*[clinic input]
+_interpqueues.put
+
+    qid: qid
+    obj: object
+    block: bool = True
+    timeout: object = None
+
+Add a copy of obj to the queue; wait for room if it is full.
+[clinic start generated code]*/
+
 static PyObject *
-iq_put(PyObject *module, PyObject *args, PyObject *kwds)
+_interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
+                       int block, PyObject *timeout)
+/*[clinic end generated code: output=6caacbd797898ded input=9f3a3c1bce699279]*/
 {
-    static char *kwlist[] = {"qid", "obj", "block", "timeout", NULL};
     module_state *st = get_state(module);
-    int64_t qid;
-    PyObject *obj, *timeout = Py_None;
-    int block = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&O|pO:put", kwlist,
-                                     qid_converter, &qid, &obj, &block,
-                                     &timeout)) {
-        return NULL;
-    }
     drain_pending();
     _PyTime_t deadline;
     int forever;
@@ -1000,18 +1018,22 @@ iq_put(PyObject *module, PyObject *args, PyObject *kwds)
     }
 }
 
+/*[clinic input]
+_interpqueues.get
+
+    qid: qid
+    block: bool = True
+    timeout: object = None
+
+Remove the oldest item and return it, rebuilt in this interpreter.
+[clinic start generated code]*/
+
 static PyObject *
-iq_get(PyObject *module, PyObject *args, PyObject *kwds)
+_interpqueues_get_impl(PyObject *module, int64_t qid, int block,
+                       PyObject *timeout)
+/*[clinic end generated code: output=2b522ee7db1f6cce input=08d6a62fa320cb26]*/
 {
-    static char *kwlist[] = {"qid", "block", "timeout", NULL};
     module_state *st = get_state(module);
-    int64_t qid;
-    PyObject *timeout = Py_None;
-    int block = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|pO:get", kwlist,
-                                     qid_converter, &qid, &block, &timeout)) {
-        return NULL;
-    }
     drain_pending();
     _PyTime_t deadline;
     int forever;
@@ -1061,15 +1083,20 @@ iq_get(PyObject *module, PyObject *args, PyObject *kwds)
     return obj;
 }
 
+/*[clinic input]
+_interpqueues.create
+
+    maxsize: Py_ssize_t = 0
+
+Create a queue holding one handle, which the caller takes over.
+
+Return its id.
+[clinic start generated code]*/
+
 static PyObject *
-iq_create(PyObject *module, PyObject *args, PyObject *kwds)
+_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize)
+/*[clinic end generated code: output=1ef9ac9b38d4ab7e input=99b61165a86d8253]*/
 {
-    static char *kwlist[] = {"maxsize", NULL};
-    Py_ssize_t maxsize = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|n:create", kwlist,
-                                     &maxsize)) {
-        return NULL;
-    }
     drain_pending();
     queue *q = PyMem_RawCalloc(1, sizeof(queue));
     if (q == NULL) {
@@ -1088,13 +1115,9 @@ iq_create(PyObject *module, PyObject *args, PyObject *kwds)
 }
 
 static PyObject *
-change_handles(PyObject *module, PyObject *arg, int delta)
+change_handles(PyObject *module, int64_t qid, int delta)
 {
     module_state *st = get_state(module);
-    int64_t qid;
-    if (!qid_converter(arg, &qid)) {
-        return NULL;
-    }
     sharedbuf *done = NULL;
     int64_t current = current_interp_id();
     LOCK();
@@ -1115,26 +1138,42 @@ change_handles(PyObject *module, PyObject *arg, int delta)
     Py_RETURN_NONE;
 }
 
+/*[clinic input]
+_interpqueues.bind
+
+    qid: qid
+    /
+
+Take one more handle on the queue.
+[clinic start generated code]*/
+
 static PyObject *
-iq_bind(PyObject *module, PyObject *arg)
+_interpqueues_bind_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=02b515e203c3f926 input=88c25f1248d8b2a5]*/
 {
-    return change_handles(module, arg, 1);
+    return change_handles(module, qid, 1);
+}
+
+/*[clinic input]
+_interpqueues.release
+
+    qid: qid
+    /
+
+Drop a handle; the last one destroys the queue.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_release_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=a59545d7c61fc6ee input=1183b9e63be0eab1]*/
+{
+    return change_handles(module, qid, -1);
 }
 
 static PyObject *
-iq_release(PyObject *module, PyObject *arg)
-{
-    return change_handles(module, arg, -1);
-}
-
-static PyObject *
-queue_info(PyObject *module, PyObject *arg, int what)
+queue_info(PyObject *module, int64_t qid, int what)
 {
     module_state *st = get_state(module);
-    int64_t qid;
-    if (!qid_converter(arg, &qid)) {
-        return NULL;
-    }
     Py_ssize_t v = 0;
     LOCK();
     queue *q = queue_lookup_locked(qid);
@@ -1148,26 +1187,63 @@ queue_info(PyObject *module, PyObject *arg, int what)
     return PyLong_FromSsize_t(v);
 }
 
-static PyObject *
-iq_qsize(PyObject *module, PyObject *arg)
-{
-    return queue_info(module, arg, 0);
-}
+/*[clinic input]
+_interpqueues.qsize
+
+    qid: qid
+    /
+
+How many items the queue holds.
+[clinic start generated code]*/
 
 static PyObject *
-iq_maxsize(PyObject *module, PyObject *arg)
+_interpqueues_qsize_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=4e027672bb0043a5 input=dd7a6fb3aeb4a77e]*/
 {
-    return queue_info(module, arg, 1);
+    return queue_info(module, qid, 0);
 }
 
-static PyObject *
-iq_handles(PyObject *module, PyObject *arg)
-{
-    return queue_info(module, arg, 2);
-}
+/*[clinic input]
+_interpqueues.maxsize
+
+    qid: qid
+    /
+
+The most items the queue may hold (0: no limit).
+[clinic start generated code]*/
 
 static PyObject *
-iq_list_all(PyObject *module, PyObject *Py_UNUSED(ignored))
+_interpqueues_maxsize_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=35404fdda311ad49 input=fcec26391b4a812c]*/
+{
+    return queue_info(module, qid, 1);
+}
+
+/*[clinic input]
+_interpqueues.handles
+
+    qid: qid
+    /
+
+How many handles keep the queue alive.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_handles_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=47759f6caabf3314 input=f098e91bd34abca8]*/
+{
+    return queue_info(module, qid, 2);
+}
+
+/*[clinic input]
+_interpqueues.list_all
+
+The ids of every queue, oldest first.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_list_all_impl(PyObject *module)
+/*[clinic end generated code: output=974280cb6442afdb input=c81702a3bea44420]*/
 {
     PyObject *list = PyList_New(0);
     if (list == NULL) {
@@ -1203,13 +1279,19 @@ iq_list_all(PyObject *module, PyObject *Py_UNUSED(ignored))
     return list;
 }
 
+/*[clinic input]
+_interpqueues.exported_buffers
+
+    interpid as iid: qid
+    /
+
+How many buffers of the interpreter are still shared through memoryviews.
+[clinic start generated code]*/
+
 static PyObject *
-iq_exported_buffers(PyObject *module, PyObject *arg)
+_interpqueues_exported_buffers_impl(PyObject *module, int64_t iid)
+/*[clinic end generated code: output=5baae83fc70c90cf input=95757486c79505ef]*/
 {
-    int64_t iid;
-    if (!qid_converter(arg, &iid)) {
-        return NULL;
-    }
     drain_pending();
     Py_ssize_t n = 0;
     LOCK();
@@ -1220,29 +1302,43 @@ iq_exported_buffers(PyObject *module, PyObject *arg)
     return PyLong_FromSsize_t(n);
 }
 
+/*[clinic input]
+_interpqueues.release_pending
+
+Release this interpreter's buffers that no other interpreter uses now.
+[clinic start generated code]*/
+
 static PyObject *
-iq_release_pending(PyObject *module, PyObject *Py_UNUSED(ignored))
+_interpqueues_release_pending_impl(PyObject *module)
+/*[clinic end generated code: output=a74e6dac9bcc478f input=5cef446c5ac3081a]*/
 {
     drain_pending();
     Py_RETURN_NONE;
 }
 
+/*[clinic input]
+_interpqueues._register
+
+    queue_cls as qcls: object(subclass_of='&PyType_Type')
+    interpreter_cls as icls: object(subclass_of='&PyType_Type')
+    /
+
+The classes that rebuild queues and interpreters in this interpreter.
+[clinic start generated code]*/
+
 static PyObject *
-iq_register(PyObject *module, PyObject *args)
+_interpqueues__register_impl(PyObject *module, PyObject *qcls,
+                             PyObject *icls)
+/*[clinic end generated code: output=47ec4cddc71e1e6a input=9bec42b02464228b]*/
 {
     module_state *st = get_state(module);
-    PyObject *qcls, *icls;
-    if (!PyArg_ParseTuple(args, "O!O!:_register", &PyType_Type, &qcls,
-                          &PyType_Type, &icls)) {
-        return NULL;
-    }
     Py_XSETREF(st->queue_cls, Py_NewRef(qcls));
     Py_XSETREF(st->interp_cls, Py_NewRef(icls));
     Py_RETURN_NONE;
 }
 
 static PyObject *
-iq_is_shareable(PyObject *module, PyObject *obj)
+is_shareable(PyObject *module, PyObject *obj)
 {
     /* Shareable without pickling. */
     PyTypeObject *tp = Py_TYPE(obj);
@@ -1258,7 +1354,7 @@ iq_is_shareable(PyObject *module, PyObject *obj)
     }
     if (tp == &PyTuple_Type) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++) {
-            PyObject *r = iq_is_shareable(module, PyTuple_GET_ITEM(obj, i));
+            PyObject *r = is_shareable(module, PyTuple_GET_ITEM(obj, i));
             if (r != Py_True) {
                 return r;
             }
@@ -1269,19 +1365,48 @@ iq_is_shareable(PyObject *module, PyObject *obj)
     Py_RETURN_FALSE;
 }
 
+/*[clinic input]
+_interpqueues.is_shareable
+
+    obj: object
+    /
+
+Whether obj crosses interpreters without pickling.
+[clinic start generated code]*/
+
 static PyObject *
-iq_current_interpreter_id(PyObject *module, PyObject *Py_UNUSED(ignored))
+_interpqueues_is_shareable(PyObject *module, PyObject *obj)
+/*[clinic end generated code: output=e376ff5d77186890 input=17644cdba99e2200]*/
+{
+    return is_shareable(module, obj);
+}
+
+/*[clinic input]
+_interpqueues.current_interpreter_id
+
+The id of the interpreter this code runs in.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_current_interpreter_id_impl(PyObject *module)
+/*[clinic end generated code: output=463d1dc3e648c586 input=c996420f2047b230]*/
 {
     return PyLong_FromLongLong(current_interp_id());
 }
 
+/*[clinic input]
+_interpqueues.interpreter_exists
+
+    id as iid: qid
+    /
+
+Whether an interpreter with this id exists.
+[clinic start generated code]*/
+
 static PyObject *
-iq_interpreter_exists(PyObject *module, PyObject *arg)
+_interpqueues_interpreter_exists_impl(PyObject *module, int64_t iid)
+/*[clinic end generated code: output=98d37499ac8cf5e5 input=1d16f8c2aa4b6cbc]*/
 {
-    int64_t iid;
-    if (!qid_converter(arg, &iid)) {
-        return NULL;
-    }
     PyInterpreterState *interp = _PyInterpreterState_LookUpID(iid);
     if (interp == NULL) {
         PyErr_Clear();
@@ -1290,18 +1415,10 @@ iq_interpreter_exists(PyObject *module, PyObject *arg)
     Py_RETURN_TRUE;
 }
 
-PyDoc_STRVAR(put_doc,
-"put(qid, obj, block=True, timeout=None)\n\n\
-Add a copy of obj to the queue; wait for room if it is full.");
-PyDoc_STRVAR(get_doc,
-"get(qid, block=True, timeout=None) -> object\n\n\
-Remove the oldest item and return it, rebuilt in this interpreter.");
-PyDoc_STRVAR(create_doc,
-"create(maxsize=0) -> qid\n\n\
-Create a queue holding one handle, which the caller takes over.");
-
+/* Module __getattr__ (PEP 562): Argument Clinic does not convert special
+   methods. */
 static PyObject *
-iq_getattr(PyObject *module, PyObject *name)
+module_getattr(PyObject *module, PyObject *name)
 {
     if (PyUnicode_Check(name)
         && _PyUnicode_EqualToASCIIString(name, "QueueFull"))
@@ -1314,39 +1431,23 @@ iq_getattr(PyObject *module, PyObject *name)
 }
 
 static PyMethodDef module_methods[] = {
-    {"__getattr__", iq_getattr, METH_O,
-     "__getattr__(name)\n\nMake QueueFull at its first lookup."},
-    {"create", _PyCFunction_CAST(iq_create), METH_VARARGS | METH_KEYWORDS,
-     create_doc},
-    {"put", _PyCFunction_CAST(iq_put), METH_VARARGS | METH_KEYWORDS,
-     put_doc},
-    {"get", _PyCFunction_CAST(iq_get), METH_VARARGS | METH_KEYWORDS,
-     get_doc},
-    {"bind", iq_bind, METH_O,
-     "bind(qid)\n\nTake one more handle on the queue."},
-    {"release", iq_release, METH_O,
-     "release(qid)\n\nDrop a handle; the last one destroys the queue."},
-    {"qsize", iq_qsize, METH_O, "qsize(qid) -> int"},
-    {"maxsize", iq_maxsize, METH_O, "maxsize(qid) -> int"},
-    {"handles", iq_handles, METH_O,
-     "handles(qid) -> int\n\nHow many handles keep the queue alive."},
-    {"list_all", iq_list_all, METH_NOARGS,
-     "list_all() -> [qid]\n\nThe ids of every queue, oldest first."},
-    {"exported_buffers", iq_exported_buffers, METH_O,
-     "exported_buffers(interpid) -> int\n\n\
-How many buffers of the interpreter are still shared through memoryviews."},
-    {"release_pending", iq_release_pending, METH_NOARGS,
-     "release_pending()\n\n\
-Release this interpreter's buffers that no other interpreter uses now."},
-    {"is_shareable", iq_is_shareable, METH_O,
-     "is_shareable(obj) -> bool\n\nWhether obj crosses without pickling."},
-    {"current_interpreter_id", iq_current_interpreter_id, METH_NOARGS,
-     "current_interpreter_id() -> int"},
-    {"interpreter_exists", iq_interpreter_exists, METH_O,
-     "interpreter_exists(id) -> bool"},
-    {"_register", iq_register, METH_VARARGS,
-     "_register(queue_cls, interpreter_cls)\n\n\
-The classes that rebuild queues and interpreters in this interpreter."},
+    {"__getattr__", module_getattr, METH_O,
+     "__getattr__($module, name, /)\n--\n\nMake QueueFull at its first lookup."},
+    _INTERPQUEUES_CREATE_METHODDEF
+    _INTERPQUEUES_PUT_METHODDEF
+    _INTERPQUEUES_GET_METHODDEF
+    _INTERPQUEUES_BIND_METHODDEF
+    _INTERPQUEUES_RELEASE_METHODDEF
+    _INTERPQUEUES_QSIZE_METHODDEF
+    _INTERPQUEUES_MAXSIZE_METHODDEF
+    _INTERPQUEUES_HANDLES_METHODDEF
+    _INTERPQUEUES_LIST_ALL_METHODDEF
+    _INTERPQUEUES_EXPORTED_BUFFERS_METHODDEF
+    _INTERPQUEUES_RELEASE_PENDING_METHODDEF
+    _INTERPQUEUES_IS_SHAREABLE_METHODDEF
+    _INTERPQUEUES_CURRENT_INTERPRETER_ID_METHODDEF
+    _INTERPQUEUES_INTERPRETER_EXISTS_METHODDEF
+    _INTERPQUEUES__REGISTER_METHODDEF
     {NULL, NULL},
 };
 

@@ -23,11 +23,9 @@ __all__ = [
 ]
 
 
-# _xxsubinterpreters is a single-phase module with process-wide static
-# exception objects that a second import, in a subinterpreter, replaces by
-# objects of that interpreter (percore runtime bug, reported): import it
-# only where it is needed, so that code run by exec() and call() and the
-# queues do not touch it.
+# _xxsubinterpreters is imported where it is first needed, not here: code
+# that exec() and call() run, and the queues, do without it, so a new
+# interpreter's first call imports less.
 _interp = None
 
 

@@ -33,8 +33,6 @@ REFUSED = {
     '_tkinter': PROCESS_WIDE + "Tcl/Tk's event loop and input hook",
     'syslog': PROCESS_WIDE + "openlog()'s ident string",
     'nis': PROCESS_WIDE + 'the NIS client library',
-    'faulthandler': 'fault handlers, the watchdog thread and user signal '
-                    'handlers are process-wide and keep one file object',
     '_tracemalloc': "tracemalloc's hooks and trace tables are process-wide "
                     'and guarded by the main GIL; interpreters with their '
                     'own allocator are not traced',
@@ -73,6 +71,12 @@ EXERCISE = {
     '_ctypes': 'import ctypes; assert ctypes.c_int(5).value == 5',
     '_datetime': 'import datetime; assert datetime.date(2020, 1, 2).isoformat() == "2020-01-02"',
     '_decimal': 'import decimal; assert str(decimal.Decimal(1) / 8) == "0.125"',
+    # Dumping works everywhere; changing the process-wide handlers is the
+    # main interpreter's (FaulthandlerTests).
+    'faulthandler': ('import os; r, w = os.pipe(); '
+                     'm.dump_traceback(file=w, all_threads=False); os.close(w); '
+                     'assert b"most recent call first" in os.read(r, 4096); '
+                     'os.close(r); assert m.is_enabled() in (True, False)'),
     '_elementtree': 'import xml.etree.ElementTree as ET; assert ET.fromstring("<a><b/></a>")[0].tag == "b"',
     '_functools': 'assert m.reduce(int.__add__, [1, 2, 3]) == 6',
     '_hashlib': 'import hashlib; assert hashlib.sha256(b"").hexdigest().startswith("e3b0")',
@@ -246,6 +250,47 @@ class StdlibExtensionsTests(unittest.TestCase):
         for name in sorted(set(REFUSED) - {'readline'}):
             with self.subTest(module=name):
                 import_helper.import_module(name)
+
+
+class FaulthandlerTests(unittest.TestCase):
+
+    def test_handlers_are_the_main_interpreters(self):
+        # The fault handlers, the watchdog and the signal registrations
+        # are process-wide: an own-GIL interpreter sees them but may not
+        # change them.  The main interpreter's stay as they were.
+        import faulthandler
+        was_enabled = faulthandler.is_enabled()
+        self.addCleanup(lambda: (faulthandler.enable() if was_enabled
+                                 else faulthandler.disable()))
+        faulthandler.enable()
+        interp = interpreters.create('isolated')
+        self.addCleanup(interpreters.destroy, interp)
+        interpreters.run_string(interp, textwrap.dedent("""
+            import faulthandler, signal
+            assert faulthandler.is_enabled()
+            calls = [(faulthandler.enable, ()), (faulthandler.disable, ()),
+                     (faulthandler.dump_traceback_later, (60,)),
+                     (faulthandler.cancel_dump_traceback_later, ())]
+            if hasattr(faulthandler, 'register'):
+                calls += [(faulthandler.register, (signal.SIGUSR1,)),
+                          (faulthandler.unregister, (signal.SIGUSR1,))]
+            for func, args in calls:
+                try:
+                    func(*args)
+                except RuntimeError as exc:
+                    assert 'process-wide' in str(exc), exc
+                    assert func.__name__ in str(exc), exc
+                else:
+                    raise AssertionError(f'{func.__name__}() was allowed')
+            """))
+        self.assertTrue(faulthandler.is_enabled())
+        # An interpreter sharing the main GIL still may, as in 3.11.
+        legacy = interpreters.create('legacy')
+        self.addCleanup(interpreters.destroy, legacy)
+        interpreters.run_string(legacy, 'import faulthandler\n'
+                                        'faulthandler.disable()\n'
+                                        'faulthandler.enable()')
+        self.assertTrue(faulthandler.is_enabled())
 
 
 def support_verbose():

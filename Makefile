@@ -4,7 +4,8 @@
 #   make demo       the above, then the threads-vs-interpreters demo
 #   make test       the above, then the regression suite and the repo's own tests
 #   make check-c-globals  the above, then fail on a C global that is not listed
-#                   as safe (or still to fix) in Tools/c-analyzer/cpython/*.tsv
+#                   as safe (or still to fix) in Tools/c-analyzer/cpython/*.tsv,
+#                   or on lists that fork/c-globals-inventory would rewrite
 #   make check-tsan build/src with ThreadSanitizer in build/tsan-obj (not installed),
 #                   then the stress tests of fork/sanitizer-tests.txt under it
 #   make check-asan the same with AddressSanitizer, in build/asan-obj
@@ -36,6 +37,7 @@ test: all
 
 check-c-globals: all
 	@$(MAKE) -s -C build/obj check-c-globals
+	@fork/c-globals-inventory --check
 
 # Sanitizer builds of build/src; they fail on a failed test or any report.
 check-tsan: deps

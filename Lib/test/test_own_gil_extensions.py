@@ -34,9 +34,6 @@ REFUSED = {
     '_tracemalloc': "tracemalloc's hooks and trace tables are process-wide "
                     'and guarded by the main GIL; interpreters with their '
                     'own allocator are not traced',
-    # Not isolated yet; the stdlib does without.
-    '_ctypes': 'static types and metatypes written at import, a lazily '
-               'filled field table and the closure free list are C globals',
     # Examples limited to an older stable ABI, which has no
     # Py_mod_multiple_interpreters slot (3.12+ limited API).
     'xxlimited': 'limited API 3.11 example: the slot needs the 3.12 limited API',
@@ -64,7 +61,10 @@ EXERCISE = {
     '_codecs_jp': 'assert "\u3042".encode("shift_jis").decode("shift_jis") == "\u3042"',
     '_collections': 'd = m.deque([1, 2]); d.rotate(1); assert list(d) == [2, 1]',
     '_csv': 'import csv, io; assert list(csv.reader(io.StringIO("a,b"))) == [["a", "b"]]',
-    '_ctypes': 'import ctypes; assert ctypes.c_int(5).value == 5',
+    '_ctypes': 'import ctypes; assert ctypes.c_int(5).value == 5; '
+               'a = (ctypes.c_int * 3)(3, 1, 2); '
+               'assert ctypes.cast(a, ctypes.POINTER(ctypes.c_int))[2] == 2; '
+               'assert ctypes.c_int.__ctype_be__(258).value == 258',
     '_datetime': 'import datetime; assert datetime.date(2020, 1, 2).isoformat() == "2020-01-02"',
     '_decimal': 'import decimal; assert str(decimal.Decimal(1) / 8) == "0.125"',
     # Dumping works everywhere; changing the process-wide handlers is the

@@ -31,9 +31,6 @@ REFUSED = {
     '_curses': PROCESS_WIDE + 'ncurses (one screen)',
     '_curses_panel': PROCESS_WIDE + 'ncurses panels (one screen)',
     '_tkinter': PROCESS_WIDE + "Tcl/Tk's event loop and input hook",
-    '_tracemalloc': "tracemalloc's hooks and trace tables are process-wide "
-                    'and guarded by the main GIL; interpreters with their '
-                    'own allocator are not traced',
     # Examples limited to an older stable ABI, which has no
     # Py_mod_multiple_interpreters slot (3.12+ limited API).
     'xxlimited': 'limited API 3.11 example: the slot needs the 3.12 limited API',
@@ -73,6 +70,11 @@ EXERCISE = {
                      'm.dump_traceback(file=w, all_threads=False); os.close(w); '
                      'assert b"most recent call first" in os.read(r, 4096); '
                      'os.close(r); assert m.is_enabled() in (True, False)'),
+    # Not traced here; tracing is the main interpreter's (TracemallocTests).
+    '_tracemalloc': ('import tracemalloc; '
+                     'assert tracemalloc.is_tracing() in (True, False); '
+                     'assert tracemalloc.get_object_traceback([]) is None; '
+                     'assert len(tracemalloc.get_traced_memory()) == 2'),
     '_elementtree': 'import xml.etree.ElementTree as ET; assert ET.fromstring("<a><b/></a>")[0].tag == "b"',
     '_functools': 'assert m.reduce(int.__add__, [1, 2, 3]) == 6',
     '_hashlib': 'import hashlib; assert hashlib.sha256(b"").hexdigest().startswith("e3b0")',
@@ -300,6 +302,43 @@ class FaulthandlerTests(unittest.TestCase):
                                         'faulthandler.disable()\n'
                                         'faulthandler.enable()')
         self.assertTrue(faulthandler.is_enabled())
+
+
+class TracemallocTests(unittest.TestCase):
+
+    def test_tracing_is_the_main_interpreters(self):
+        # An own-GIL interpreter has its own allocator, which is not
+        # traced: it may ask whether the process traces, but not start,
+        # stop or read the traces, which are the main interpreter's.
+        import tracemalloc
+        if tracemalloc.is_tracing():
+            self.skipTest('tracemalloc is already tracing')
+        tracemalloc.start()
+        self.addCleanup(tracemalloc.stop)
+        traced = bytearray(1000)   # no free list: a new block, traced
+        interp = interpreters.create('isolated')
+        self.addCleanup(interpreters.destroy, interp)
+        interpreters.run_string(interp, textwrap.dedent("""
+            import tracemalloc
+            assert tracemalloc.is_tracing()
+            assert tracemalloc.get_object_traceback([4, 5]) is None
+            current, peak = tracemalloc.get_traced_memory()
+            assert 0 < current <= peak, (current, peak)
+            for func in (tracemalloc.start, tracemalloc.stop,
+                         tracemalloc.clear_traces, tracemalloc.reset_peak,
+                         tracemalloc.get_traceback_limit,
+                         tracemalloc.get_tracemalloc_memory,
+                         tracemalloc.take_snapshot):
+                try:
+                    func()
+                except RuntimeError as exc:
+                    assert "main interpreter's allocator" in str(exc), exc
+                else:
+                    raise AssertionError(f'{func.__name__}() was allowed')
+            """))
+        self.assertTrue(tracemalloc.is_tracing())
+        self.assertIsNotNone(tracemalloc.get_object_traceback(traced))
+        tracemalloc.take_snapshot()
 
 
 def support_verbose():

@@ -42,7 +42,6 @@ REFUSED = {
     '_testcapi': 'test-only: single-phase, exercises process-wide C API '
                  'state on purpose',
     '_testinternalcapi': 'test-only: single-phase, pokes at runtime internals',
-    '_testbuffer': 'test-only: single-phase',
     '_testimportmultiple': 'test-only: single-phase on purpose (several '
                            'modules in one file)',
     '_testmultiinterp': 'test-only: the strict check\'s test modules, '
@@ -94,6 +93,13 @@ EXERCISE = {
     '_sre': 'import re; assert re.match(r"(a+)b", "aab").group(1) == "aa"',
     '_ssl': 'import ssl; ssl.create_default_context()',
     '_struct': 'assert m.unpack("<i", m.pack("<i", -2)) == (-2,)',
+    # The buffers of memoryview_from_buffer() are the module state's.
+    '_testbuffer': ('a = m.ndarray(list(range(6)), shape=[2, 3], format="i"); '
+                    'assert a.tolist() == [[0, 1, 2], [3, 4, 5]]; '
+                    'assert a[1].tolist() == [3, 4, 5]; '
+                    'assert memoryview(a)[1, 2] == 5; '
+                    'assert a.memoryview_from_buffer().tolist() == a.tolist(); '
+                    'assert bytes(m.staticarray())[:3] == b"\\x00\\x01\\x02"'),
     '_testclinic': 'assert m.keywords_kwonly_opt(1, b=2) == (1, 2, None)',
     '_xxtestfuzz': 'm.run(b"{\\x00[1]"); m.run(b"\\x01(?:a*)*b")',
     # A TZif (version 1) file with one UTC type: needs no time zone data.

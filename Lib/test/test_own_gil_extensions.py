@@ -41,7 +41,6 @@ REFUSED = {
     # Test-only modules.
     '_testcapi': 'test-only: single-phase, exercises process-wide C API '
                  'state on purpose',
-    '_testinternalcapi': 'test-only: single-phase, pokes at runtime internals',
     '_testimportmultiple': 'test-only: single-phase on purpose (several '
                            'modules in one file)',
     '_testmultiinterp': 'test-only: the strict check\'s test modules, '
@@ -101,6 +100,23 @@ EXERCISE = {
                     'assert a.memoryview_from_buffer().tolist() == a.tolist(); '
                     'assert bytes(m.staticarray())[:3] == b"\\x00\\x01\\x02"'),
     '_testclinic': 'assert m.keywords_kwonly_opt(1, b=2) == (1, 2, None)',
+    # The PEP 523 recorder's list is this interpreter's; changing the
+    # process-wide configuration is the main interpreter's.
+    '_testinternalcapi': ('calls = []\n'
+                          'def here(): pass\n'
+                          'm.set_eval_frame_record(calls)\n'
+                          'try:\n'
+                          '    here()\n'
+                          'finally:\n'
+                          '    m.set_eval_frame_default()\n'
+                          'assert calls == ["here"], calls\n'
+                          'assert m.normalize_path("a/./b") == "a/b"\n'
+                          'assert m.SIZEOF_PYGC_HEAD > 0\n'
+                          'for f in (m.reset_path_config,\n'
+                          '          lambda: m.set_config(m.get_config())):\n'
+                          '    try: f()\n'
+                          '    except RuntimeError: pass\n'
+                          '    else: raise AssertionError("allowed")'),
     '_xxtestfuzz': 'm.run(b"{\\x00[1]"); m.run(b"\\x01(?:a*)*b")',
     # A TZif (version 1) file with one UTC type: needs no time zone data.
     '_zoneinfo': ('import datetime, io, zoneinfo; '

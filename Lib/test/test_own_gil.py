@@ -4,10 +4,13 @@ several such interpreters running at once, hundreds created and destroyed
 from several threads, and interpreters left alive at exit."""
 
 import os
+import subprocess
+import sys
 import tempfile
 import textwrap
 import threading
 import unittest
+from test import support
 from test.support import import_helper
 from test.support.script_helper import assert_python_ok
 
@@ -301,6 +304,50 @@ class ProcessStateTests(InterpreterTest):
             self.assertEqual(lines.count(f'import time: {name}'), 0)
             self.assertEqual(
                 len([l for l in lines if l.endswith(f'| {name}')]), 2)
+
+    def test_import_lock_is_per_interpreter(self):
+        # The import lock (_imp.acquire_lock()) guards one interpreter's
+        # import machinery.  It was one lock for the process: while the
+        # main interpreter held it, no other interpreter could even be
+        # created, since creating one imports.  Run in a child process,
+        # which hangs (and times out) if the lock is shared.
+        script = textwrap.dedent("""
+            import _imp, _xxsubinterpreters as interpreters
+            _imp.acquire_lock()
+            try:
+                interp = interpreters.create('isolated')
+                interpreters.run_string(interp, "import _imp, json\\n"
+                                        "assert not _imp.lock_held()\\n"
+                                        "_imp.acquire_lock()\\n"
+                                        "assert _imp.lock_held()\\n"
+                                        "_imp.release_lock()")
+                interpreters.destroy(interp)
+                assert _imp.lock_held()
+            finally:
+                _imp.release_lock()
+            assert not _imp.lock_held()
+            print("done")
+            """)
+        proc = subprocess.run([sys.executable, '-c', script],
+                              capture_output=True,
+                              timeout=support.SHORT_TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), b'done')
+
+    def test_intern_at_once(self):
+        # Interning looks every string up in the process-wide table of
+        # immortal interned strings without a lock; strings equal to an
+        # immortal one must still come back as that very object, in every
+        # interpreter, while others intern at the same time.
+        self.run_at_once(textwrap.dedent("""
+            import sys
+            static = '__name__'
+            for i in range(2000):
+                name = ''.join(['__', 'na', 'me__'])
+                assert sys.intern(name) is static
+                mine = sys.intern(f'own_string_{i}')
+                assert sys.intern(f'own_string_{i}') is mine
+            """))
 
     @unittest.skipUnless(hasattr(os, 'openpty'), 'needs a pseudo-terminal')
     def test_input_on_a_terminal_in_an_interpreter(self):

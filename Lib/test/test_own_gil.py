@@ -393,6 +393,71 @@ class ProcessStateTests(InterpreterTest):
             self.assertEqual(proc.wait(timeout=60), 0, output)
 
 
+class FrozenCodeTests(InterpreterTest):
+    """Own-GIL interpreters run deep-frozen modules (importlib's bootstrap
+    is always one) from code objects of their own, which share every other
+    constant with the main interpreter's: those are immortal and never
+    change, while executing code writes to its bytecode."""
+
+    def test_code_is_copied_constants_are_shared(self):
+        import _frozen_importlib
+        func = _frozen_importlib._find_and_load
+        code = func.__code__
+        nested = _frozen_importlib.ModuleSpec.__init__.__code__
+        shared = dict(
+            code_id=id(code), nested_id=id(nested),
+            names_id=id(code.co_names), linetable_id=id(code.co_linetable),
+            filename_id=id(code.co_filename),
+            varnames_id=id(code.co_varnames[0]),
+            consts_ids=repr([id(c) for c in code.co_consts]),
+        )
+        interp = self.create()
+        interpreters.run_string(interp, textwrap.dedent("""
+            import _frozen_importlib
+            code = _frozen_importlib._find_and_load.__code__
+            nested = _frozen_importlib.ModuleSpec.__init__.__code__
+            assert id(code) != code_id
+            assert id(nested) != nested_id
+            assert id(code.co_names) == names_id
+            assert id(code.co_linetable) == linetable_id
+            assert id(code.co_filename) == filename_id
+            assert id(code.co_varnames[0]) == varnames_id
+            assert [id(c) for c in code.co_consts] == eval(consts_ids)
+            """), shared=shared)
+
+    def test_copies_run_and_trace(self):
+        # The copies are ordinary code objects: they warm up and specialize
+        # in their own interpreter, and line tracing works on them.
+        interp = self.create()
+        interpreters.run_string(interp, textwrap.dedent("""
+            import sys
+            lines = []
+            def tracer(frame, event, arg):
+                if frame.f_code.co_filename == '<frozen importlib._bootstrap>':
+                    lines.append(frame.f_lineno)
+                return tracer
+            sys.settrace(tracer)
+            try:
+                import json
+            finally:
+                sys.settrace(None)
+            assert lines, 'no line of importlib._bootstrap was traced'
+            for _ in range(100):
+                __import__('json')
+            """))
+
+    def test_frozen_code_at_once(self):
+        # Several interpreters import through their copies of the frozen
+        # importlib at the same time, reading the shared constants (ran
+        # under ThreadSanitizer by make check-tsan).
+        self.run_at_once(textwrap.dedent("""
+            import sys
+            for name in ('json', 'textwrap', 'string', 'json', 'base64'):
+                __import__(name)
+                del sys.modules[name]
+            """))
+
+
 class StressTests(InterpreterTest):
 
     def test_create_run_destroy_from_threads(self):

@@ -393,6 +393,32 @@ class ProcessStateTests(InterpreterTest):
             self.assertEqual(proc.wait(timeout=60), 0, output)
 
 
+class PathConfigTests(unittest.TestCase):
+
+    def test_path_config_is_the_main_interpreters(self):
+        # Only the main interpreter computes the path configuration
+        # (getpath); the others copy it with the rest of the config.  In
+        # isolated mode (-I) the main interpreter adds no script directory
+        # to sys.path, so both must see the same values.
+        check = ('import sys\n'
+                 'got = repr({name: getattr(sys, name) for name in names})\n'
+                 'assert got == expected, (got, expected)\n')
+        script = textwrap.dedent("""
+            import sys, _xxsubinterpreters as interpreters
+            names = ['path', 'prefix', 'exec_prefix', 'base_prefix',
+                     'base_exec_prefix', 'executable', 'platlibdir',
+                     '_stdlib_dir']
+            expected = repr({name: getattr(sys, name) for name in names})
+            for kind in ('isolated', 'legacy'):
+                interp = interpreters.create(kind)
+                interpreters.run_string(
+                    interp, 'names = ' + repr(names) + '\\n' + CHECK,
+                    shared=dict(expected=expected))
+                interpreters.destroy(interp)
+            """).replace('CHECK', repr(check))
+        assert_python_ok('-I', '-c', script)
+
+
 class FrozenCodeTests(InterpreterTest):
     """Own-GIL interpreters run deep-frozen modules (importlib's bootstrap
     is always one) from code objects of their own, which share every other

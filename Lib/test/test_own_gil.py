@@ -6,6 +6,7 @@ from several threads, and interpreters left alive at exit."""
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import textwrap
 import threading
@@ -482,6 +483,29 @@ class FrozenCodeTests(InterpreterTest):
                 __import__(name)
                 del sys.modules[name]
             """))
+
+
+class MemoryTests(InterpreterTest):
+
+    @unittest.skipUnless(os.path.exists('/proc/self/statm'),
+                         'needs /proc/self/statm')
+    @unittest.skipIf('-fsanitize=' in (sysconfig.get_config_var('CFLAGS')
+                                       or ''),
+                     'sanitizers hold on to freed memory')
+    def test_destroyed_interpreters_give_back_their_arenas(self):
+        # Each own-GIL interpreter has its own allocator; destroying it
+        # gives its arenas back, including the last free one, which its
+        # allocator keeps while it lives.  Before, every create and destroy
+        # kept about 0.5 MB, 50 MB over this loop.
+        def resident():
+            with open('/proc/self/statm') as f:
+                return int(f.read().split()[1]) * os.sysconf('SC_PAGESIZE')
+        for _ in range(10):
+            interpreters.destroy(interpreters.create('isolated'))
+        before = resident()
+        for _ in range(100):
+            interpreters.destroy(interpreters.create('isolated'))
+        self.assertLess(resident() - before, 10_000_000)
 
 
 class StressTests(InterpreterTest):

@@ -485,6 +485,68 @@ class FrozenCodeTests(InterpreterTest):
             """))
 
 
+class FrozenEncodingsTests(unittest.TestCase):
+    """The encodings package is frozen, but a frozen package's __path__ is
+    derived from sys._stdlib_dir: the main interpreter imports it from its
+    file, and the others use the frozen one only where the main
+    interpreter found it at that same place."""
+
+    script = textwrap.dedent("""
+        import encodings, encodings.aliases
+        import _xxsubinterpreters as interpreters
+        main = dict(path=encodings.__path__, file=encodings.__file__)
+        assert encodings.__spec__.origin != 'frozen', encodings.__spec__
+        interp = interpreters.create('isolated')
+        interpreters.run_string(interp, CHECK,
+                                shared=dict(main_repr=repr(main)))
+        interpreters.destroy(interp)
+        print(encodings.aliases.__spec__.origin)
+        """)
+    check = textwrap.dedent("""
+        import encodings, encodings.latin_1
+        main = eval(main_repr)
+        assert encodings.__path__ == main['path'], encodings.__path__
+        assert encodings.__file__ == main['file'], encodings.__file__
+        # The other codecs come from where the package really is.
+        assert '\\xe9'.encode('latin-1') == b'\\xe9'
+        assert encodings.latin_1.__file__.startswith(main['path'][0])
+        print(encodings.__spec__.origin)
+        """)
+
+    def origins(self, *args, **env):
+        """encodings.__spec__.origin in an own-GIL interpreter, and
+        encodings.aliases.__spec__.origin in the main interpreter."""
+        script = self.script.replace('CHECK', repr(self.check))
+        rc, out, err = assert_python_ok(*args, '-c', script, **env)
+        return out.decode().split()
+
+    def test_frozen_where_main_found_it(self):
+        sub, main_aliases = self.origins('-S')
+        import encodings
+        stdlib_encodings = os.path.join(sys._stdlib_dir, 'encodings')
+        if main_aliases != 'frozen' or encodings.__path__ != [stdlib_encodings]:
+            self.skipTest('frozen modules off, or encodings elsewhere')
+        self.assertEqual(sub, 'frozen')
+
+    def test_not_frozen_where_main_found_it_elsewhere(self):
+        # sys._stdlib_dir names a directory without the standard library,
+        # which comes from PYTHONPATH instead.
+        import encodings
+        stdlib = os.path.dirname(encodings.__path__[0])
+        dynload = os.path.dirname(interpreters.__file__)
+        with tempfile.TemporaryDirectory() as home:
+            sub, main_aliases = self.origins(
+                '-S', PYTHONHOME=home,
+                PYTHONPATH=os.pathsep.join([stdlib, dynload]))
+        self.assertEqual(sub, os.path.join(stdlib, 'encodings',
+                                           '__init__.py'))
+
+    def test_not_frozen_with_frozen_modules_off(self):
+        sub, main_aliases = self.origins('-S', '-X', 'frozen_modules=off')
+        self.assertNotEqual(main_aliases, 'frozen')
+        self.assertNotEqual(sub, 'frozen')
+
+
 class MemoryTests(InterpreterTest):
 
     @unittest.skipUnless(os.path.exists('/proc/self/statm'),

@@ -1,6 +1,9 @@
 # percore: CPython 3.11.2 with a per-interpreter GIL. See README.rst.
 #
-#   make            fetch upstream, assemble build/src, build, install to build/install
+#   make            fetch upstream, assemble build/src, build the release
+#                   configuration (PGO + LTO), install to build/install
+#   make dev        the quick build (no PGO, no LTO) of build/src into
+#                   build/dev-obj, installed to build/dev: the edit-build-test loop
 #   make demo       the above, then the threads-vs-interpreters demo
 #   make test       the above, then the regression suite and the repo's own tests
 #   make check-c-globals  the above, then fail on a C global that is not listed
@@ -11,7 +14,7 @@
 #                   then the stress tests of fork/sanitizer-tests.txt under it
 #   make check-asan the same with AddressSanitizer, in build/asan-obj
 #   make bench      benchmarks, side by side with the baseline build
-#   make baseline   unpatched 3.11.2, same flags, into build/baseline
+#   make baseline   unpatched 3.11.2, same release configuration, into build/baseline
 #   make export     write build/src's commits back to patches/ and the new files,
 #                   and README.rst's feature map
 #   make check      the repository rules (no upstream file committed, series
@@ -24,10 +27,13 @@ SHELL := /bin/bash
 PYTHON := build/install/bin/python3
 BASELINE_PYTHON := build/baseline/bin/python3
 
-.PHONY: all deps demo test check-c-globals check-tsan check-asan bench baseline baseline-modules export check docs install clean
+.PHONY: all dev deps demo test check-c-globals check-tsan check-asan bench baseline baseline-modules export check docs install clean
 
 all: deps
 	@fork/build percore
+
+dev: deps
+	@fork/build percore --quick
 
 deps:
 	@fork/deps

@@ -26,7 +26,7 @@ class BenchError(Exception):
 
 
 def child_env():
-    """The environment of every child, identical for both interpreters."""
+    """The environment of every child, identical for every interpreter."""
     return {
         'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
         'LC_ALL': 'C.UTF-8',
@@ -164,7 +164,7 @@ def progress(message):
 
 def report_header(ctx, started, load_before, mode_detail):
     """The lines that open every section's report: date, command, mode,
-    machine, load, run time and both interpreters. started is the section's
+    machine, load, run time and the interpreters. started is the section's
     time.time() at its start, load_before the 1-minute load average then;
     mode_detail what the section adds to the mode (repeats, sizes)."""
     date = time.strftime('%Y-%m-%d %H:%M:%S %Z', time.localtime(started))
@@ -178,6 +178,8 @@ def report_header(ctx, started, load_before, mode_detail):
         f'- Run time of this section: {time.time() - started:.0f} s',
         f'- percore: `{ctx.percore.path}`: `{ctx.percore.version}`',
         f'- baseline: `{ctx.baseline.path}`: `{ctx.baseline.version}`',
+        f'- debian: `{ctx.debian.path}`: `{ctx.debian.version}`'
+        if ctx.debian else "- debian: not measured",
     ]
 
 

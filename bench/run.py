@@ -1,4 +1,5 @@
-r"""The benchmarks: percore against the unpatched baseline build.
+r"""The benchmarks: percore against the unpatched baseline build, and
+against Debian's python3.11.
 
 ``make bench`` runs, from the repository root::
 
@@ -6,13 +7,16 @@ r"""The benchmarks: percore against the unpatched baseline build.
         --baseline build/baseline/bin/python3
 
 This script runs under the percore interpreter but measures nothing in its
-own process: every workload runs in child processes of both interpreters.
+own process: every workload runs in child processes of each interpreter.
 The benchmark sections run in order; each prints its tables to stdout (its
 progress goes to stderr) and writes bench/results/SECTION.md.
 
 Options:
     --baseline PATH   the baseline interpreter (required)
     --percore PATH    the percore interpreter (default: the one running this)
+    --debian PATH     Debian's python3.11, measured as a third interpreter
+                      (default: /usr/bin/python3.11 where it exists)
+    --no-debian       do not measure Debian's python3.11
     --quick           a smoke run: one wall-clock repeat instead of five,
                       and smaller sizes in the scaling section
     --repeats N       wall-clock repeats per workload (default 5, --quick 1)
@@ -23,7 +27,8 @@ Options:
                       os.cpu_count())
     --list            list the sections and their workloads, then exit
 
-Time ratios are percore / baseline, so above 1 means percore is slower;
+Time ratios are percore / baseline and percore / Debian, so above 1 means
+percore is slower;
 the scaling section reports throughput (units of work per second), its
 speedups and efficiencies, where higher is better. The exit status is 0
 whatever the ratios; 1 if a measurement failed (a workload that raised, two
@@ -46,13 +51,19 @@ SECTIONS = [single_thread, scaling]
 
 DEFAULT_REPEATS = 5
 
+# Debian's own build of 3.11, the interpreter percore has to be as fast as
+# to replace it; measured by default where it is installed.
+DEBIAN_PYTHON = '/usr/bin/python3.11'
+
 
 class Context:
     """What a section needs to know about this run."""
 
-    def __init__(self, args, baseline, percore, command):
+    def __init__(self, args, baseline, percore, debian, command):
         self.baseline = baseline
         self.percore = percore
+        # Debian's python3.11, or None when it is not measured.
+        self.debian = debian
         self.quick = args.quick
         self.repeats = args.repeats or (1 if args.quick else DEFAULT_REPEATS)
         self.callgrind = args.callgrind
@@ -64,6 +75,11 @@ class Context:
         if args.only:
             self.mode += ', --only ' + ','.join(sorted(args.only))
         self.errors = []
+
+    @property
+    def interpreters(self):
+        """The interpreters measured, in the order of the tables."""
+        return [i for i in (self.baseline, self.percore, self.debian) if i]
 
     def wants(self, section, workload=None):
         """Whether --only selects the section (or one of its workloads)."""
@@ -81,6 +97,12 @@ def parse_args(argv):
     parser.add_argument('--baseline', help='the baseline python3')
     parser.add_argument('--percore', default=sys.executable,
                         help='the percore python3 (default: %(default)s)')
+    parser.add_argument('--debian', metavar='PATH',
+                        help="Debian's python3.11, a third interpreter to "
+                             f'compare with (default: {DEBIAN_PYTHON} where '
+                             f'it exists)')
+    parser.add_argument('--no-debian', action='store_true',
+                        help="do not measure Debian's python3.11")
     parser.add_argument('--quick', action='store_true',
                         help='smoke run: one repeat')
     parser.add_argument('--repeats', type=int, metavar='N',
@@ -106,6 +128,8 @@ def parse_args(argv):
         return args
     if not args.baseline:
         parser.error('--baseline PATH is required')
+    if args.debian and args.no_debian:
+        parser.error('--debian and --no-debian exclude each other')
     if args.repeats is not None and args.repeats < 1:
         parser.error('--repeats must be at least 1')
     if args.max_n is not None and args.max_n < 1:
@@ -137,6 +161,11 @@ def main(argv=None):
     try:
         baseline = benchlib.Interpreter('baseline', args.baseline)
         percore = benchlib.Interpreter('percore', args.percore)
+        debian = None
+        if args.debian:
+            debian = benchlib.Interpreter('debian', args.debian)
+        elif not args.no_debian and os.access(DEBIAN_PYTHON, os.X_OK):
+            debian = benchlib.Interpreter('debian', DEBIAN_PYTHON)
     except benchlib.BenchError as e:
         print(f'bench: {e}', file=sys.stderr)
         return 1
@@ -145,8 +174,13 @@ def main(argv=None):
               file=sys.stderr)
     benchlib.progress(f'baseline: {baseline.path}\n  {baseline.version}')
     benchlib.progress(f'percore:  {percore.path}\n  {percore.version}')
+    if debian:
+        benchlib.progress(f'debian:   {debian.path}\n  {debian.version}')
+    else:
+        why = '--no-debian' if args.no_debian else f'no {DEBIAN_PYTHON}'
+        benchlib.progress(f'debian:   not measured ({why})')
 
-    ctx = Context(args, baseline, percore, command)
+    ctx = Context(args, baseline, percore, debian, command)
     for section in SECTIONS:
         if ctx.wants(section.NAME):
             ctx.errors.extend(section.run(ctx))

@@ -1,7 +1,8 @@
 """Multi-core scaling and the cost of an interpreter: the same CPU-bound
 pure-Python work done by N own-GIL interpreters, N threads and N processes,
-under the percore build and the baseline build; and the time to create and
-destroy an interpreter and the memory an idle one holds.
+under the percore build and the baseline build, and by N multiprocessing
+worker processes of Debian's python3.11; and the time to create and destroy
+an interpreter and the memory an idle one holds.
 
 A section of bench/run.py: it provides NAME, TITLE, names() and run(ctx).
 The measuring happens in child processes (scaling_child.py); this module
@@ -43,6 +44,7 @@ MODE_LABELS = {
     'interpreters': 'own-GIL interpreters',
     'threads': 'threads',
     'processes': 'processes',
+    'multiprocessing': 'processes (multiprocessing)',
 }
 KIND_LABELS = {
     'isolated': 'own-GIL (isolated)',
@@ -147,16 +149,34 @@ def _met(ok):
     return 'met' if ok else 'NOT met'
 
 
-SCALE_HEADERS = ['build', 'mode', 'N', 'wall ms', 'units/s', 'speedup',
-                 'efficiency', 'vs baseline threads']
+def scale_headers(series):
+    headers = ['build', 'mode', 'N', 'wall ms', 'units/s', 'speedup',
+               'efficiency', 'vs baseline threads']
+    if _debian_series(series):
+        headers.append('vs 1 Debian process')
+    return headers
+
+
+def _find(series, label, mode):
+    return next((s for s in series if s.interp.label == label
+                 and s.mode == mode), None)
+
+
+def _debian_series(series):
+    return _find(series, 'debian', 'multiprocessing')
 
 
 def scale_rows(series):
     """The rows of one workload's table: for every series and N, the units
     per second, the speedup over N=1 of the same series, the efficiency
-    (speedup / N) and the ratio to the baseline's threads at that N."""
-    reference = next((s for s in series if s.interp.label == 'baseline'
-                      and s.mode == 'threads'), None)
+    (speedup / N), the ratio to the baseline's threads at that N and,
+    where Debian's python3.11 is measured, the ratio to one Debian
+    process (its multiprocessing series at N=1)."""
+    reference = _find(series, 'baseline', 'threads')
+    debian = _debian_series(series)
+    one_debian = None
+    if debian is not None and 1 in debian.points:
+        one_debian = debian.throughput(1)
     rows = []
     for s in series:
         for n, (wall, _) in sorted(s.points.items()):
@@ -167,13 +187,38 @@ def scale_rows(series):
                 if 1 in s.points else '-'
             versus = f'{tput / reference.throughput(n):.2f}' \
                 if reference and n in reference.points else '-'
-            rows.append([s.interp.label, MODE_LABELS[s.mode], n,
-                         f'{wall * 1000:.1f}', f'{tput:.1f}', speedup,
-                         efficiency, versus])
+            row = [s.interp.label, MODE_LABELS[s.mode], n,
+                   f'{wall * 1000:.1f}', f'{tput:.1f}', speedup,
+                   efficiency, versus]
+            if debian is not None:
+                row.append(f'{tput / one_debian:.2f}' if one_debian else '-')
+            rows.append(row)
         if s.error:
             rows.append([s.interp.label, MODE_LABELS[s.mode], '-', '-',
-                         'error', '-', '-', '-'])
+                         'error', '-', '-', '-']
+                        + (['-'] if debian is not None else []))
     return rows
+
+
+def debian_lines(series):
+    """N own-GIL interpreters of percore against N Debian processes, at
+    each N both measured, as ratios to one Debian process."""
+    debian = _debian_series(series)
+    if debian is None:
+        return []
+    if 1 not in debian.points:
+        return ['percore own-GIL interpreters vs Debian processes: no '
+                'Debian N=1 to compare with (see ERROR)']
+    own = _find(series, 'percore', 'interpreters')
+    one = debian.throughput(1)
+    parts = []
+    for n in sorted(debian.points):
+        mine = f'{own.throughput(n) / one:.2f}' \
+            if own is not None and n in own.points else '-'
+        parts.append(f'N={n}: {mine} vs {debian.throughput(n) / one:.2f}')
+    return ['N percore own-GIL interpreters vs N Debian multiprocessing '
+            'processes, units/s in units of one Debian process: '
+            + '; '.join(parts)]
 
 
 def _unavailable(label, reason):
@@ -257,6 +302,8 @@ def run(ctx):
     workloads = [w for w in WORKLOADS if ctx.wants(NAME, only_name(w))]
     builds = (ctx.percore, ctx.baseline)
     errors = []
+    if ctx.debian is None:
+        progress('  Debian multiprocessing: not measured (no --debian)')
 
     # Which builds have own-GIL interpreters (the baseline has none).
     own_gil = {}
@@ -278,6 +325,11 @@ def run(ctx):
             if own_gil[interp.label][0]:
                 modes.insert(0, 'interpreters')
             series += [Series(interp, mode) for mode in modes]
+        if ctx.debian is not None:
+            # The same work function in N multiprocessing workers of
+            # Debian's python3.11: the reference a program using all
+            # cores on the stock interpreter gets.
+            series.append(Series(ctx.debian, 'multiprocessing'))
         errors += measure_scaling(ctx, workload, series, max_n, units)
         tables[workload] = series
 
@@ -310,8 +362,9 @@ def _print_tables(ctx, tables, life, own_gil, max_n, errors):
     for workload, series in tables.items():
         print(f'\nScaling, {workload}: the best of {ctx.repeats} run(s); '
               f'speedup over N=1 of the same row, efficiency = speedup/N\n')
-        print(benchlib.text_table(SCALE_HEADERS, scale_rows(series)))
-        print('\n'.join(goal_lines(series, own_gil)))
+        print(benchlib.text_table(scale_headers(series),
+                                  scale_rows(series)))
+        print('\n'.join(goal_lines(series, own_gil) + debian_lines(series)))
     note = _cores_note(max_n)
     if note and tables:
         print(note)
@@ -347,6 +400,17 @@ def _write_report(ctx, header, tables, life, own_gil, max_n, units, errors):
             'Efficiency: speedup / N. vs baseline threads: units/s over '
             'those of the baseline build\'s threads at the same N.',
         ]
+        if ctx.debian is not None:
+            md += [
+                '',
+                'debian processes (multiprocessing): N worker processes of '
+                '`multiprocessing` (fork) under Debian\'s python3.11, each '
+                'running the same work function, released together by a '
+                '`multiprocessing.Barrier`. vs 1 Debian process: units/s '
+                'over those of one such process (N=1), so N own-GIL '
+                'interpreters of percore read directly against N Debian '
+                'processes.',
+            ]
         note = _cores_note(max_n)
         if note:
             md += ['', note]
@@ -357,9 +421,11 @@ def _write_report(ctx, header, tables, life, own_gil, max_n, units, errors):
                 '',
                 WORKLOADS[workload][1].capitalize() + '.',
                 '',
-                benchlib.markdown_table(SCALE_HEADERS, scale_rows(series)),
+                benchlib.markdown_table(scale_headers(series),
+                                        scale_rows(series)),
                 '',
-                *[f'- {line}' for line in goal_lines(series, own_gil)],
+                *[f'- {line}' for line in goal_lines(series, own_gil)
+                  + debian_lines(series)],
             ]
         md.append('')
     if life is not None:

@@ -30,7 +30,13 @@ units of one repeat, "check": C}``. MODE is one of
 ``processes``
     N child processes (``scaling_child.py worker WORKLOAD UNITS``, a fresh
     interpreter each), started, set up and synchronised before the clock
-    starts.
+    starts;
+``multiprocessing``
+    N worker processes of the ``multiprocessing`` module (its ``fork``
+    start method, the default on Linux in 3.11), each defining the same
+    work function, set up and released together by a
+    ``multiprocessing.Barrier``: how a program written for one GIL per
+    process uses the cores. The section runs it under Debian's python3.11.
 
 In every mode the workers set up first (definitions and a warm-up call),
 then wait for each other; the wall time of a repeat runs from the earliest
@@ -104,7 +110,8 @@ def unit():
          'and a tuple of them, built and dropped'),
 }
 
-MODES = ('interpreters', 'legacy-interpreters', 'threads', 'processes')
+MODES = ('interpreters', 'legacy-interpreters', 'threads', 'processes',
+         'multiprocessing')
 
 WARMUP_UNITS = 3
 
@@ -120,7 +127,7 @@ def namespace(workload):
     return ns
 
 
-# --- interpreters -----------------------------------------------------------
+# --- interpreters ------------------------------------------------------------
 
 def interp_module():
     """The low-level interpreters module, or None."""
@@ -165,7 +172,7 @@ def probe():
     return {'own_gil': True, 'reason': ''}
 
 
-# --- running N workers at once ---------------------------------------------
+# --- running N workers at once -----------------------------------------------
 
 def run_together(jobs):
     """Call each job in a thread of its own, all released together by a
@@ -275,6 +282,81 @@ def in_processes(workload, n, units, repeats, expected):
                 p.wait()
 
 
+# How long the multiprocessing host waits for its workers to set up, and
+# for one repeat's results, before it gives up.
+MP_SETUP_TIMEOUT = 120
+MP_RESULT_TIMEOUT = 600
+
+
+def mp_worker(workload, units, repeats, barrier, results):
+    """One process of the 'multiprocessing' mode: set up, then for each
+    repeat wait at the barrier with the others and the host, do the work
+    and put (start, end, check) on the results queue; ('error', text) if
+    anything raised."""
+    try:
+        work = namespace(workload)['work']
+        work(WARMUP_UNITS)
+        for _ in range(repeats):
+            barrier.wait(MP_SETUP_TIMEOUT)
+            start = time.perf_counter()
+            check = work(units)
+            end = time.perf_counter()
+            results.put((start, end, check))
+    except BaseException as e:
+        results.put(('error', f'{type(e).__name__}: {e}', None))
+        barrier.abort()
+
+
+def in_multiprocessing(workload, n, units, repeats, expected):
+    import multiprocessing
+    import queue
+    context = multiprocessing.get_context('fork')
+    # The host is a party of the barrier too: it starts the clock of a
+    # repeat only when every worker has set up (or finished the last one).
+    barrier = context.Barrier(n + 1)
+    results = context.Queue()
+    procs = [context.Process(target=mp_worker,
+                             args=(workload, units, repeats, barrier,
+                                   results))
+             for _ in range(n)]
+    try:
+        for p in procs:
+            p.start()
+        walls = []
+        for _ in range(repeats):
+            try:
+                barrier.wait(MP_SETUP_TIMEOUT)
+            except threading.BrokenBarrierError:
+                pass    # a worker failed: its error is on the queue
+            replies = []
+            while len(replies) < n:
+                try:
+                    reply = results.get(timeout=MP_RESULT_TIMEOUT)
+                except queue.Empty:
+                    raise RuntimeError('no result from a multiprocessing '
+                                       'worker') from None
+                if reply[0] == 'error':
+                    raise RuntimeError(f'a multiprocessing worker failed: '
+                                       f'{reply[1]}')
+                replies.append(reply)
+            if any(check != expected for _, _, check in replies):
+                raise RuntimeError(f'a worker computed {replies}, '
+                                   f'not {expected}')
+            walls.append(max(end for _, end, _ in replies)
+                         - min(start for start, _, _ in replies))
+        for p in procs:
+            p.join(60)
+            if p.exitcode != 0:
+                raise RuntimeError(f'worker {p.pid} exited with status '
+                                   f'{p.exitcode}')
+        return walls
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+                p.join()
+
+
 def worker(workload, units):
     """One process of the 'processes' mode: set up, say 'ready', then do
     the work once per 'go' line until stdin closes."""
@@ -297,13 +379,15 @@ def scale(mode, workload, n, units, repeats):
         walls = in_threads(workload, n, units, repeats, expected)
     elif mode == 'processes':
         walls = in_processes(workload, n, units, repeats, expected)
+    elif mode == 'multiprocessing':
+        walls = in_multiprocessing(workload, n, units, repeats, expected)
     else:
         kind = 'isolated' if mode == 'interpreters' else 'legacy'
         walls = in_interpreters(kind, workload, n, units, repeats, expected)
     return {'walls': walls, 'units': n * units, 'check': expected}
 
 
-# --- lifecycle ----------------------------------------------------------------
+# --- lifecycle ---------------------------------------------------------------
 
 def resident_bytes():
     """This process's resident set size, or None where /proc is missing."""

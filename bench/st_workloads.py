@@ -1,9 +1,11 @@
 """The single-thread workloads, and the child process that runs one of them.
 
 Each workload is a function ``bench_NAME(n) -> check`` whose cost grows
-linearly with ``n``. ``check`` is a small int or str derived from what the
-workload computed; both interpreters must return the same one, which catches
-a fork that is fast because it is wrong.
+about linearly with ``n``: the micro workloads defined here, then the larger
+programs of the ``programs`` package (``PROGRAMS`` lists their names).
+``check`` is a small int or str derived from what the workload computed;
+every interpreter must return the same one, which catches a fork that is
+fast because it is wrong.
 
 Run as a script this file is the child process that single_thread.py starts::
 
@@ -575,6 +577,20 @@ def bench_builtins(n):
         if COUNTER > LIMIT:
             COUNTER = 0
     return total + COUNTER
+
+
+# --- larger programs --------------------------------------------------------
+
+# The programs of bench/programs/ (a package next to this file), after the
+# micro workloads above. Importing them is part of every child's startup,
+# the 'startup' run's included, so it is subtracted with it.
+import programs
+
+PROGRAMS = []
+for _func, _size, _callgrind_size in programs.benchmarks():
+    workload(_size, _callgrind_size)(_func)
+    PROGRAMS.append(_func.__name__[len('bench_'):])
+del _func, _size, _callgrind_size
 
 
 # --- the child process ----------------------------------------------------

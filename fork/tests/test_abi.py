@@ -110,5 +110,47 @@ class StockExtensionTests(unittest.TestCase):
         self.assertEqual(sys.getrefcount(obj), before)
 
 
+DEBIAN_DYNLOAD = '/usr/lib/python3.11/lib-dynload'
+
+
+@unittest.skipUnless(os.path.isdir(DEBIAN_DYNLOAD),
+                     "Debian's libpython3.11-stdlib is not installed")
+class DebianExtensionTests(unittest.TestCase):
+    """Extension modules that Debian built for its own python3.11 import
+    and work: they bind to the symbols the percore executable exports."""
+
+    def load_debian_module(self, name, code):
+        path, = [os.path.join(DEBIAN_DYNLOAD, f)
+                 for f in os.listdir(DEBIAN_DYNLOAD)
+                 if f.startswith(name + '.cpython-311-')]
+        script = (
+            'import importlib.machinery, importlib.util, sys\n'
+            f'loader = importlib.machinery.ExtensionFileLoader({name!r}, {path!r})\n'
+            f'spec = importlib.util.spec_from_loader({name!r}, loader)\n'
+            'mod = importlib.util.module_from_spec(spec)\n'
+            'loader.exec_module(mod)\n'
+            'print(mod.__file__)\n' + code)
+        return subprocess.run([sys.executable, '-I', '-c', script],
+                              capture_output=True, text=True), path
+
+    def test_multi_phase_module(self):
+        result, path = self.load_debian_module(
+            '_bz2', 'data = bytes(range(256)) * 64\n'
+                    'packed = mod.BZ2Compressor().compress(data)\n'
+                    'd = mod.BZ2Decompressor()\n'
+                    'print(d.decompress(packed + mod.BZ2Compressor().flush()) == data)\n')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), [path, 'True'])
+
+    def test_single_phase_module(self):
+        # 3.11's _ctypes is single-phase, and makes static types.
+        result, path = self.load_debian_module(
+            '_ctypes', 'sys.modules["_ctypes"] = mod\n'
+                       'import ctypes\n'
+                       'print(ctypes.CDLL(None).strlen(b"percore") == 7)\n')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), [path, 'True'])
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -34,13 +34,16 @@ class InstallTests(unittest.TestCase):
         self.assertEqual(os.path.realpath(prefix),
                          os.path.realpath(self.prefix))
         self.assertEqual(version, '3.11.2+percore')
+        # The release build's python3 has the interpreter linked in; a
+        # quick build's (make dev) loads the prefix's libpython3.11.so.
         ldd = run('ldd', os.path.realpath(self.python)).stdout
         libpython = [line.split('=>')[1].split()[0]
                      for line in ldd.splitlines() if 'libpython3.11' in line]
-        self.assertEqual(
-            [os.path.realpath(path) for path in libpython],
-            [os.path.realpath(os.path.join(self.prefix, 'lib',
-                                           'libpython3.11.so.1.0'))])
+        for path in libpython:
+            self.assertEqual(
+                os.path.realpath(path),
+                os.path.realpath(os.path.join(self.prefix, 'lib',
+                                              'libpython3.11.so.1.0')))
 
     def test_prefix_holds_what_embedders_need(self):
         for path in ['bin/python3', 'lib/libpython3.11.so',
@@ -106,6 +109,67 @@ class InstallTests(unittest.TestCase):
                      'import sys; print(sys.version.split()[0])')
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), '3.11.2+percore')
+
+    def test_venv_pip_builds_a_c_extension_offline(self):
+        # python3 -m venv bootstraps pip, setuptools and wheel from the
+        # wheels the prefix carries; with them pip builds and installs a
+        # local PEP 517 project with a C extension, with no index.
+        venv_dir = os.path.join(self.tmp, 'venv-pip')
+        result = run(self.python, '-m', 'venv', venv_dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        project = os.path.join(self.tmp, 'spam-project')
+        os.makedirs(project)
+        files = {
+            'pyproject.toml': '[build-system]\n'
+                              'requires = ["setuptools", "wheel"]\n'
+                              'build-backend = "setuptools.build_meta"\n',
+            'setup.py': 'from setuptools import setup, Extension\n'
+                        'setup(name="spam", version="1.0", ext_modules='
+                        '[Extension("spam", ["spam.c"])])\n',
+            'spam.c': SPAM_C,
+        }
+        for name, text in files.items():
+            with open(os.path.join(project, name), 'w') as f:
+                f.write(text)
+        pip = os.path.join(venv_dir, 'bin', 'pip')
+        result = run('env', '-i', f'HOME={self.tmp}', pip, 'install',
+                     '--no-index', '--no-build-isolation', project)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        result = run(os.path.join(venv_dir, 'bin', 'python3'), '-c',
+                     'import spam; print(spam.add(40, 2))')
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, '42\n')
+
+
+# A multi-phase extension module for test_venv_pip_builds_a_c_extension_offline.
+SPAM_C = r"""
+#include <Python.h>
+
+static PyObject *
+add(PyObject *module, PyObject *args)
+{
+    long x, y;
+    if (!PyArg_ParseTuple(args, "ll", &x, &y)) {
+        return NULL;
+    }
+    return PyLong_FromLong(x + y);
+}
+
+static PyMethodDef spam_methods[] = {
+    {"add", add, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef spam_module = {
+    PyModuleDef_HEAD_INIT, "spam", NULL, 0, spam_methods,
+};
+
+PyMODINIT_FUNC
+PyInit_spam(void)
+{
+    return PyModuleDef_Init(&spam_module);
+}
+"""
 
 
 if __name__ == '__main__':

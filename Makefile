@@ -7,15 +7,18 @@
 #   make demo       the above, then the threads-vs-interpreters demo
 #   make test       the above, then the regression suite and the repo's own tests
 #   make check-c-globals  the above, then fail on a C global that is not listed
-#                   as safe (or still to fix) in Tools/c-analyzer/cpython/*.tsv,
-#                   or on lists that fork/c-globals-inventory would rewrite
+#                   as safe (or still to fix) in Tools/c-analyzer/cpython/
+#                   ignored.tsv or ignored-percore.tsv, or on a percore list
+#                   that fork/c-globals-inventory would rewrite
 #   make check-tsan build/src with ThreadSanitizer in build/tsan-obj (not installed),
 #                   then the stress tests of fork/sanitizer-tests.txt under it
 #   make check-asan the same with AddressSanitizer, in build/asan-obj
 #   make bench      benchmarks, side by side with the baseline build
 #   make baseline   unpatched 3.11.2, same release configuration, into build/baseline
-#   make export     write build/src's commits back to patches/ and the new files
-#   make check      the repository rules (no upstream file committed, ...)
+#   make export     write build/src's commits back to patches/ and the new files,
+#                   and README.rst's feature map
+#   make check      the repository rules (no upstream file committed, series
+#                   order and numbers agree, headers, feature map current, ...)
 #   make docs       build/src/Doc to HTML in build/docs/html, failing on warnings
 #   make install PREFIX=/some/dir
 #   make clean      remove build/ (refused while build/src holds unexported work)

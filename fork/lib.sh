@@ -48,6 +48,12 @@ series_patches() {
     sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$REPO_DIR/patches/series"
 }
 
+# The new files a patch introduces: the "New-File: PATH" trailers of its
+# header (before the "---" line that ends the commit message).
+patch_new_files() {
+    sed -n -e '/^---$/q' -e 's/^New-File: //p' "$1"
+}
+
 # A digest of everything build/src is assembled from.
 source_digest() {
     {

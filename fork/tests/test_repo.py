@@ -1,5 +1,5 @@
-"""The repository's machinery: fork/check and fork/export (issue 2, items 1
-and 3). Each test works on a scratch copy of the repository, never on it."""
+"""The repository's machinery: fork/check, fork/assemble and fork/export.
+Each test works on a scratch copy of the repository, never on it."""
 
 import os
 import shutil
@@ -71,6 +71,50 @@ class CheckTests(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn('creates a file', result.stderr)
 
+    def test_series_out_of_order_is_refused(self):
+        path = os.path.join(self.tmp, 'patches', 'series')
+        with open(path) as f:
+            lines = f.read().splitlines()
+        patches = [i for i, l in enumerate(lines) if l and not l.startswith('#')]
+        a, b = patches[0], patches[1]
+        lines[a], lines[b] = lines[b], lines[a]
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        result = self.check()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn('series order and numbers must agree', result.stderr)
+
+    def test_new_file_of_no_topic_is_refused(self):
+        os.makedirs(os.path.join(self.tmp, 'Lib'), exist_ok=True)
+        with open(os.path.join(self.tmp, 'Lib', 'percore_orphan.py'), 'w') as f:
+            f.write('# a new file that no patch header names\n' * 3)
+        result = self.check()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn('Lib/percore_orphan.py is a new file that no patch names',
+                      result.stderr)
+
+    def test_header_citing_outside_the_repository_is_refused(self):
+        with open(os.path.join(self.tmp, 'patches', 'series')) as f:
+            first = next(l.strip() for l in f if l.strip() and not l.startswith('#'))
+        path = os.path.join(self.tmp, 'patches', first)
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(text.replace('\n---\n', '\nSee DESIGN.md, issue 4.\n---\n', 1))
+        result = self.check()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn('cites something outside the repository', result.stderr)
+
+    def test_stale_feature_map_is_refused(self):
+        path = os.path.join(self.tmp, 'README.rst')
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(text.replace('.. END FEATURE MAP', 'stale\n.. END FEATURE MAP'))
+        result = self.check()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn('feature map', result.stderr)
+
 
 @unittest.skipUnless(os.path.isdir(os.path.join(SRC, '.git')),
                      'build/src is not assembled')
@@ -109,10 +153,8 @@ class ExportTests(unittest.TestCase):
         with open(os.path.join(tmp, 'patches', 'series')) as f:
             series = [line for line in f
                       if line.strip() and not line.startswith('#')]
-        # One commit of new files (if any), then one per patch.
-        has_new_files = os.path.isdir(os.path.join(tmp, 'Lib'))
-        self.assertEqual(len(log.stdout.splitlines()),
-                         len(series) + has_new_files)
+        # One commit per patch, each with the new files its header names.
+        self.assertEqual(len(log.stdout.splitlines()), len(series))
         result = run('fork/export', cwd=tmp)
         self.assertEqual(result.returncode, 0, result.stderr)
         for d in ('patches', 'Include', 'Lib', 'Objects', 'Python', 'Modules',

@@ -132,7 +132,8 @@ class InstallTests(unittest.TestCase):
             with open(os.path.join(project, name), 'w') as f:
                 f.write(text)
         pip = os.path.join(venv_dir, 'bin', 'pip')
-        result = run('env', '-i', f'HOME={self.tmp}', pip, 'install',
+        result = run('env', '-i', 'PATH=/usr/bin:/bin', f'HOME={self.tmp}',
+                     pip, 'install',
                      '--no-index', '--no-build-isolation', project)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         result = run(os.path.join(venv_dir, 'bin', 'python3'), '-c',

@@ -48,10 +48,22 @@ series_patches() {
     sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$REPO_DIR/patches/series"
 }
 
+# A digest of what the upstream layer (upstream and its security layer) is
+# assembled from: the pins and fork/security-patches, and the Debian revision
+# the layer was made from where the caller names it.
+upstream_digest() {
+    {
+        echo "$UPSTREAM_SHA256"
+        echo "$SECURITY_REVISIONS"
+        echo "${1:-}"
+        cat "$FORK_DIR/security-patches"
+    } | sha256sum | cut -d' ' -f1
+}
+
 # A digest of everything build/src is assembled from.
 source_digest() {
     {
-        echo "$UPSTREAM_SHA256"
+        upstream_digest
         series_patches | while read -r p; do
             echo "patch $p"
             cat "$REPO_DIR/patches/$p"

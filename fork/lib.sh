@@ -57,6 +57,7 @@ upstream_digest() {
         echo "$SECURITY_REVISIONS"
         echo "${1:-}"
         cat "$FORK_DIR/security-patches"
+        cat "$FORK_DIR"/security-fixups/*.patch 2>/dev/null || true
     } | sha256sum | cut -d' ' -f1
 }
 

@@ -56,7 +56,7 @@ def security_list():
     with open(os.path.join(FORK_DIR, 'security-patches')) as f:
         for line in f:
             words = line.split()
-            if words and not words[0].startswith('#'):
+            if words and words[0] in ('apply', 'skip'):
                 actions[words[1]] = words[0]
     return actions
 
@@ -106,7 +106,8 @@ class FixesTests(unittest.TestCase):
                      'build/src is not assembled')
 class LayerTests(unittest.TestCase):
     def layer(self, repo):
-        """[(Debian patch, Debian revision)] of pristine..upstream in repo."""
+        """[(Debian patch, Debian revision)] of pristine..upstream in repo;
+        percore's fix-ups of Debian patches are (None, None)."""
         out = git(repo, 'log', '--reverse', '--format=%H', 'pristine..upstream')
         layer = []
         for commit in out.split():
@@ -121,6 +122,11 @@ class LayerTests(unittest.TestCase):
     def test_layer_matches_the_pin(self):
         layer = self.layer(SRC)
         self.assertTrue(layer, 'no security layer between pristine and upstream')
+        fixups = [entry for entry in layer if entry == (None, None)]
+        layer = [entry for entry in layer if entry != (None, None)]
+        with open(os.path.join(FORK_DIR, 'security-patches')) as f:
+            self.assertEqual(len(fixups), sum(line.startswith('fixup ')
+                                              for line in f))
         revisions = {rev for _, rev in layer}
         self.assertEqual(len(revisions), 1, revisions)
         revision = revisions.pop()

@@ -14,7 +14,8 @@
 #                   then the stress tests of fork/sanitizer-tests.txt under it
 #   make check-asan the same with AddressSanitizer, in build/asan-obj
 #   make bench      benchmarks, side by side with the baseline build
-#   make baseline   unpatched 3.11.2, same release configuration, into build/baseline
+#   make baseline   3.11.2 with the security layer (no percore series), same
+#                   release configuration, into build/baseline
 #   make export     write build/src's commits back to patches/ and the new files,
 #                   and README.rst's feature map
 #   make check      the repository rules (no upstream file committed, series

@@ -54,10 +54,23 @@ patch_new_files() {
     sed -n -e '/^---$/q' -e 's/^New-File: //p' "$1"
 }
 
+# A digest of what the upstream layer (upstream and its security layer) is
+# assembled from: the pins and fork/security-patches, and the Debian revision
+# the layer was made from where the caller names it.
+upstream_digest() {
+    {
+        echo "$UPSTREAM_SHA256"
+        echo "$SECURITY_REVISIONS"
+        echo "${1:-}"
+        cat "$FORK_DIR/security-patches"
+        cat "$FORK_DIR"/security-fixups/*.patch 2>/dev/null || true
+    } | sha256sum | cut -d' ' -f1
+}
+
 # A digest of everything build/src is assembled from.
 source_digest() {
     {
-        echo "$UPSTREAM_SHA256"
+        upstream_digest
         series_patches | while read -r p; do
             echo "patch $p"
             cat "$REPO_DIR/patches/$p"

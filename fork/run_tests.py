@@ -8,7 +8,8 @@ list was measured with build/baseline/bin/python3 fork/run_tests.py
 
 The suite runs on the interpreter that runs this script (build/install's
 python3 under `make test`). A test module that fails is a failure unless
-fork/baseline-failures.txt lists it: those fail on unpatched 3.11.2 on this
+fork/baseline-failures.txt lists it: those fail on the baseline (3.11.2 with
+the security layer, without the percore series) on this
 machine kind too, for reasons outside the fork. A listed module that passes
 is a failure as well, so the list cannot go stale: if the baseline no longer
 fails a test, it comes off the list. Entries marked "flaky" (fails some of

@@ -7,7 +7,8 @@
    rebuilt as new objects by the interpreter that gets it:
 
      None, bool, int, float, str, bytes   copied as plain data
-     tuple                                 copied item by item
+     tuple                                 copied item by item, nested at
+                                           most XITEM_MAX_DEPTH deep
      memoryview                            the buffer is shared, not copied
      concurrent.interpreters.Queue         passed by id
      concurrent.interpreters.Interpreter   passed by id
@@ -66,9 +67,15 @@ typedef struct xitem {
         char *data;           /* X_STR, X_BYTES, X_BIGINT, X_PICKLE */
         struct xitem **items; /* X_TUPLE */
         sharedbuf *buf;       /* X_BUFFER */
-        int64_t id;           /* X_QUEUE, X_INTERP */
+        struct queue *q;      /* X_QUEUE: holds a handle on it */
+        int64_t id;           /* X_INTERP */
     } u;
 } xitem;
+
+/* Copying, rebuilding and freeing recurse once per level of tuple nesting;
+   a fixed limit (like marshal's) keeps that off the end of the C stack and
+   lets every interpreter rebuild whatever another one could put. */
+#define XITEM_MAX_DEPTH 1000
 
 typedef struct qnode {
     struct qnode *next;
@@ -86,14 +93,27 @@ typedef struct queue {
     Py_ssize_t maxsize;        /* <= 0: unbounded */
     Py_ssize_t count;
     qnode *first, *last;
-    Py_ssize_t handles;        /* Queue objects and in-flight xitems */
+    Py_ssize_t handles;        /* Queue objects, xitems, waiters */
+    Py_ssize_t item_handles;   /* how many of them X_QUEUE xitems hold */
     waiter *getters, *putters;
+    int dying;                 /* unlinked from G.queues, being freed */
+    /* find_queue_cycles_locked()'s work space */
+    int gc_suspect;            /* on G.suspects */
+    int gc_seen;
+    int gc_reachable;
+    Py_ssize_t gc_refs;
+    struct queue *next_suspect;
+    struct queue *gc_next;     /* the set being checked */
+    struct queue *gc_stack;
 } queue;
 
 static struct {
     PyThread_type_lock mutex;
     int64_t next_id;
     queue *queues;
+    queue *dying;              /* unlinked, their items to be freed */
+    queue *suspects;           /* held only by items: maybe garbage */
+    int reaping;               /* reap_dying_locked() is at work */
     sharedbuf *buffers;
     sharedbuf *pending;        /* refs == 0, waiting for their owner */
     long long spin_us;         /* see wait_for_wakeup() */
@@ -342,26 +362,186 @@ queue_lookup_locked(int64_t qid)
 
 static void xitem_free_locked(xitem *it, int64_t current, sharedbuf **done);
 
+static void find_queue_cycles_locked(queue *q);
+
+/* Free the queues on G.dying, and the cycles of queues among
+   G.suspects.  Freeing a queue's items may drop the last handle of other
+   queues, which join the list: a loop, not a recursion, however long a
+   chain of queues in queues.  A dying queue's memory is freed last, since
+   the items of other dying queues may still point to it. */
 static void
-queue_handle_decref_locked(queue *q, int64_t current, sharedbuf **done)
+reap_dying_locked(int64_t current, sharedbuf **done)
 {
-    if (--q->handles > 0) {
-        return;
+    if (G.reaping) {
+        return;    /* an outer call on this thread's stack does it */
     }
-    /* Every interpreter holding it has let go: nobody can wait on it. */
+    G.reaping = 1;
+    queue *emptied = NULL;
+    for (;;) {
+        if (G.dying != NULL) {
+            queue *q = G.dying;
+            G.dying = q->next;
+            qnode *n = q->first;
+            while (n != NULL) {
+                qnode *next = n->next;
+                xitem_free_locked(n->item, current, done);
+                PyMem_RawFree(n);
+                n = next;
+            }
+            q->first = q->last = NULL;
+            q->next = emptied;
+            emptied = q;
+        }
+        else if (G.suspects != NULL) {
+            queue *q = G.suspects;
+            G.suspects = q->next_suspect;
+            q->gc_suspect = 0;
+            if (!q->dying && q->handles == q->item_handles) {
+                find_queue_cycles_locked(q);
+            }
+        }
+        else {
+            break;
+        }
+    }
+    while (emptied != NULL) {
+        queue *q = emptied;
+        emptied = q->next;
+        PyMem_RawFree(q);
+    }
+    G.reaping = 0;
+}
+
+/* Take q off G.queues and put it on G.dying. */
+static void
+unlink_queue_locked(queue *q)
+{
     queue **p = &G.queues;
     while (*p != q) {
         p = &(*p)->next;
     }
     *p = q->next;
-    qnode *n = q->first;
-    while (n != NULL) {
-        qnode *next = n->next;
-        xitem_free_locked(n->item, current, done);
-        PyMem_RawFree(n);
-        n = next;
+    q->dying = 1;
+    q->next = G.dying;
+    G.dying = q;
+}
+
+static void
+queue_handle_decref_locked(queue *q, int64_t current, sharedbuf **done)
+{
+    --q->handles;
+    if (q->dying) {
+        return;    /* an item of a dying queue let go of another one */
     }
-    PyMem_RawFree(q);
+    if (q->handles == 0) {
+        /* Every interpreter holding it has let go: nobody can wait on
+           it. */
+        unlink_queue_locked(q);
+    }
+    else if (q->handles == q->item_handles && !q->gc_suspect) {
+        /* Only items on queues hold it now: maybe only itself, or
+           queues that only it holds. */
+        q->gc_suspect = 1;
+        q->next_suspect = G.suspects;
+        G.suspects = q;
+    }
+    else {
+        return;
+    }
+    reap_dying_locked(current, done);
+}
+
+/* Call visit for each queue an xitem tree holds a handle on. */
+static void
+visit_held_queues(xitem *it, void (*visit)(queue *, queue **),
+                  queue **list)
+{
+    if (it->kind == X_TUPLE) {
+        for (Py_ssize_t i = 0; i < it->len; i++) {
+            visit_held_queues(it->u.items[i], visit, list);
+        }
+    }
+    else if (it->kind == X_QUEUE) {
+        visit(it->u.q, list);
+    }
+}
+
+static void
+visit_add_unseen(queue *q, queue **todo)
+{
+    if (!q->gc_seen) {
+        q->gc_seen = 1;
+        q->gc_refs = q->handles;
+        q->gc_stack = *todo;
+        *todo = q;
+    }
+}
+
+static void
+visit_subtract_internal(queue *q, queue **unused)
+{
+    q->gc_refs--;
+}
+
+static void
+visit_mark_reachable(queue *q, queue **stack)
+{
+    if (!q->gc_reachable) {
+        q->gc_reachable = 1;
+        q->gc_stack = *stack;
+        *stack = q;
+    }
+}
+
+/* A queue put on a queue (itself included) holds a handle on it, so
+   queues can keep each other alive after every Queue object, waiter and
+   in-flight item has let go of them.  Called when only items hold q: of
+   the queues that q reaches through its items, put on G.dying those that
+   no handle from outside them keeps reachable (the trial deletion of a
+   cycle collector, on this part of the graph only). */
+static void
+find_queue_cycles_locked(queue *q)
+{
+    /* The set: the queues q reaches, linked through gc_next. */
+    queue *set = NULL, *todo = NULL;
+    visit_add_unseen(q, &todo);
+    while (todo != NULL) {
+        queue *x = todo;
+        todo = x->gc_stack;
+        x->gc_next = set;
+        set = x;
+        for (qnode *n = x->first; n != NULL; n = n->next) {
+            visit_held_queues(n->item, visit_add_unseen, &todo);
+        }
+    }
+    /* What is left of the handles after those of the set's own items
+       comes from outside: such queues are alive, and so is what they
+       reach. */
+    for (queue *x = set; x != NULL; x = x->gc_next) {
+        for (qnode *n = x->first; n != NULL; n = n->next) {
+            visit_held_queues(n->item, visit_subtract_internal, NULL);
+        }
+    }
+    queue *stack = NULL;
+    for (queue *x = set; x != NULL; x = x->gc_next) {
+        x->gc_reachable = 0;
+        if (x->gc_refs > 0) {
+            visit_mark_reachable(x, &stack);
+        }
+    }
+    while (stack != NULL) {
+        queue *x = stack;
+        stack = x->gc_stack;
+        for (qnode *n = x->first; n != NULL; n = n->next) {
+            visit_held_queues(n->item, visit_mark_reachable, &stack);
+        }
+    }
+    for (queue *x = set; x != NULL; x = x->gc_next) {
+        x->gc_seen = 0;
+        if (!x->gc_reachable) {
+            unlink_queue_locked(x);
+        }
+    }
 }
 
 static void
@@ -415,13 +595,10 @@ xitem_free_locked(xitem *it, int64_t current, sharedbuf **done)
         }
         break;
     }
-    case X_QUEUE: {
-        queue *q = queue_lookup_locked(it->u.id);
-        if (q != NULL) {
-            queue_handle_decref_locked(q, current, done);
-        }
+    case X_QUEUE:
+        it->u.q->item_handles--;
+        queue_handle_decref_locked(it->u.q, current, done);
         break;
-    }
     default:
         break;
     }
@@ -513,8 +690,14 @@ get_id_attr(PyObject *obj, int64_t *id)
 }
 
 static xitem *
-xitem_from_object(module_state *st, PyObject *obj)
+xitem_from_object(module_state *st, PyObject *obj, int depth)
 {
+    if (depth > XITEM_MAX_DEPTH) {
+        PyErr_Format(st->NotShareableError,
+                     "tuple nested too deeply to share between interpreters "
+                     "(more than %d levels)", XITEM_MAX_DEPTH);
+        return NULL;
+    }
     xitem *it = PyMem_RawCalloc(1, sizeof(xitem));
     if (it == NULL) {
         PyErr_NoMemory();
@@ -592,7 +775,8 @@ xitem_from_object(module_state *st, PyObject *obj)
             goto error;
         }
         for (Py_ssize_t i = 0; i < it->len; i++) {
-            it->u.items[i] = xitem_from_object(st, PyTuple_GET_ITEM(obj, i));
+            it->u.items[i] = xitem_from_object(st, PyTuple_GET_ITEM(obj, i),
+                                               depth + 1);
             if (it->u.items[i] == NULL) {
                 goto error;
             }
@@ -630,7 +814,11 @@ xitem_from_object(module_state *st, PyObject *obj)
         LOCK();
         queue *q = queue_lookup_locked(qid);
         if (q != NULL) {
-            q->handles++;   /* the queue stays while the item is in flight */
+            /* The queue stays while the item exists. */
+            q->handles++;
+            q->item_handles++;
+            it->kind = X_QUEUE;
+            it->u.q = q;
         }
         UNLOCK();
         if (q == NULL) {
@@ -638,8 +826,6 @@ xitem_from_object(module_state *st, PyObject *obj)
                          (long long)qid);
             goto error;
         }
-        it->kind = X_QUEUE;
-        it->u.id = qid;
     }
     else if (st->interp_cls != NULL
              && PyObject_TypeCheck(obj, (PyTypeObject *)st->interp_cls)) {
@@ -772,7 +958,7 @@ xitem_to_object(module_state *st, xitem *it)
         return mv;
     }
     case X_QUEUE:
-        return call_registered(st, &st->queue_cls, it->u.id);
+        return call_registered(st, &st->queue_cls, it->u.q->id);
     case X_INTERP:
         return call_registered(st, &st->interp_cls, it->u.id);
     }
@@ -963,7 +1149,7 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
     if (parse_timeout(timeout, block, &deadline, &forever) < 0) {
         return NULL;
     }
-    xitem *it = xitem_from_object(st, obj);
+    xitem *it = xitem_from_object(st, obj, 1);
     if (it == NULL) {
         return NULL;
     }
@@ -1018,6 +1204,34 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
     }
 }
 
+/* Put back an item get() took but could not rebuild.  The queue may hold
+   one item more than its maxsize for a while: the item was admitted once. */
+static void
+requeue_front(int64_t qid, qnode *node)
+{
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    if (q != NULL) {
+        node->next = q->first;
+        q->first = node;
+        if (q->last == NULL) {
+            q->last = node;
+        }
+        q->count++;
+        wake_one_locked(&q->getters);
+        node = NULL;
+    }
+    UNLOCK();
+    if (node != NULL) {
+        /* The queue is gone (get() on a raw id that nobody holds). */
+        PyObject *exc, *val, *tb;
+        PyErr_Fetch(&exc, &val, &tb);
+        xitem_free(node->item);
+        PyMem_RawFree(node);
+        PyErr_Restore(exc, val, tb);
+    }
+}
+
 /*[clinic input]
 _interpqueues.get
 
@@ -1040,7 +1254,7 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
     if (parse_timeout(timeout, block, &deadline, &forever) < 0) {
         return NULL;
     }
-    xitem *it = NULL;
+    qnode *node = NULL;
     LOCK();
     for (;;) {
         queue *q = queue_lookup_locked(qid);
@@ -1049,14 +1263,12 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
             return not_found(st, qid);
         }
         if (q->count > 0) {
-            qnode *node = q->first;
+            node = q->first;
             q->first = node->next;
             if (q->first == NULL) {
                 q->last = NULL;
             }
             q->count--;
-            it = node->item;
-            PyMem_RawFree(node);
             wake_one_locked(&q->putters);
             /* A getter woken for an item another one took waits again;
                pass the turn on while items remain. */
@@ -1078,8 +1290,15 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
         }
     }
     UNLOCK();
-    PyObject *obj = xitem_to_object(st, it);
-    xitem_free(it);
+    PyObject *obj = xitem_to_object(st, node->item);
+    if (obj == NULL) {
+        /* Unpickling failed, or memory ran out: the item goes back to
+           the front, for another try here or in another interpreter. */
+        requeue_front(qid, node);
+        return NULL;
+    }
+    xitem_free(node->item);
+    PyMem_RawFree(node);
     return obj;
 }
 
@@ -1338,7 +1557,7 @@ _interpqueues__register_impl(PyObject *module, PyObject *qcls,
 }
 
 static PyObject *
-is_shareable(PyObject *module, PyObject *obj)
+is_shareable(PyObject *module, PyObject *obj, int depth)
 {
     /* Shareable without pickling. */
     PyTypeObject *tp = Py_TYPE(obj);
@@ -1352,9 +1571,11 @@ is_shareable(PyObject *module, PyObject *obj)
                                         (PyTypeObject *)st->interp_cls))) {
         Py_RETURN_TRUE;
     }
-    if (tp == &PyTuple_Type) {
+    if (tp == &PyTuple_Type
+        && (depth < XITEM_MAX_DEPTH || PyTuple_GET_SIZE(obj) == 0)) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++) {
-            PyObject *r = is_shareable(module, PyTuple_GET_ITEM(obj, i));
+            PyObject *r = is_shareable(module, PyTuple_GET_ITEM(obj, i),
+                                       depth + 1);
             if (r != Py_True) {
                 return r;
             }
@@ -1378,7 +1599,7 @@ static PyObject *
 _interpqueues_is_shareable(PyObject *module, PyObject *obj)
 /*[clinic end generated code: output=e376ff5d77186890 input=17644cdba99e2200]*/
 {
-    return is_shareable(module, obj);
+    return is_shareable(module, obj, 1);
 }
 
 /*[clinic input]

@@ -363,6 +363,149 @@ class TracemallocTests(unittest.TestCase):
         tracemalloc.take_snapshot()
 
 
+# Third-party modules that do not handle a failing PyModule_Create() in
+# their init function: the strict check refuses them without calling it.
+SINGLE_PHASE_ABORTS_C = r"""
+#include <Python.h>
+#include <stdlib.h>
+
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "%(name)s", NULL, -1};
+
+PyMODINIT_FUNC
+PyInit_%(name)s(void)
+{
+    PyObject *m = PyModule_Create(&def);
+    if (m == NULL) {
+        abort();    /* as C code that uses the NULL would crash */
+    }
+    PyModule_AddIntConstant(m, "answer", 42);
+    return m;
+}
+"""
+
+# The module is made through a function found at run time, as when an
+# init function calls into another library: the symbols do not tell.
+CREATE_ELSEWHERE_C = r"""
+#include <Python.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "%(name)s", NULL, -1};
+
+PyMODINIT_FUNC
+PyInit_%(name)s(void)
+{
+    PyObject *(*create)(PyModuleDef *, int) =
+        (PyObject *(*)(PyModuleDef *, int))dlsym(RTLD_DEFAULT,
+                                                 "PyModule_Create2");
+    PyObject *m = create(&def, PYTHON_API_VERSION);
+    if (m == NULL) {
+        abort();
+    }
+    PyModule_AddIntConstant(m, "answer", 42);
+    return m;
+}
+"""
+
+# pybind11 (2.10, Debian's python3-pybind11) calls PyModule_Create()
+# outside its exception handler: a failure there throws past the init
+# function and aborts the process.
+PYBIND11_CPP = r"""
+#include <pybind11/pybind11.h>
+
+PYBIND11_MODULE(%(name)s, m) {
+    m.def("answer", []() { return 42; });
+}
+"""
+
+
+def _compile_extension(tmpdir, name, source, compiler, suffix, extra=()):
+    import shutil
+    import subprocess
+    if shutil.which(compiler) is None:
+        raise unittest.SkipTest(f'{compiler} not found')
+    src = os.path.join(tmpdir, name + suffix)
+    with open(src, 'w') as f:
+        f.write(source % {'name': name})
+    include = {sysconfig.get_paths()['include'],
+               os.path.dirname(sysconfig.get_config_h_filename())}
+    if sysconfig.is_python_build():
+        include.add(os.path.join(sysconfig.get_config_var('srcdir'),
+                                 'Include'))
+    out = os.path.join(tmpdir, name + sysconfig.get_config_var('EXT_SUFFIX'))
+    cmd = [compiler, '-shared', '-fPIC', '-O0', '-o', out, src, *extra]
+    cmd[1:1] = [f'-I{d}' for d in sorted(include)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        raise unittest.SkipTest(f'cannot build {name}: {proc.stderr[-2000:]}')
+    return out
+
+
+class UnsafeInitFunctionTests(unittest.TestCase):
+    # The strict check must refuse a module, in every interpreter that
+    # checks, whatever its init function would do with a failing
+    # PyModule_Create().  Each case runs in a child process, so that a
+    # crash fails the test instead of ending the run.
+
+    def check_refused(self, name, source, compiler, suffix, extra=(),
+                      reason='single-phase initialization'):
+        import tempfile
+        from test.support import script_helper
+        with tempfile.TemporaryDirectory() as tmpdir:
+            _compile_extension(tmpdir, name, source, compiler, suffix, extra)
+            script = textwrap.dedent(f"""
+                import sys
+                sys.path.insert(0, {tmpdir!r})
+                import _xxsubinterpreters as interpreters
+                for _ in range(2):
+                    interp = interpreters.create('isolated')
+                    try:
+                        interpreters.run_string(
+                            interp,
+                            "import sys; sys.path.insert(0, {tmpdir!r}); "
+                            "import {name}")
+                    except interpreters.RunFailedError as exc:
+                        print('refused:', exc)
+                    else:
+                        print('imported')
+                    interpreters.destroy(interp)
+                # Refused before its init function ran: the main
+                # interpreter still gets a working module.
+                import {name}
+                print('main:', {name}.answer if isinstance({name}.answer, int)
+                      else {name}.answer())
+                """)
+            proc = script_helper.spawn_python('-c', script)
+            out, _ = proc.communicate()
+            out = out.decode('utf-8', 'replace')
+        self.assertEqual(proc.returncode, 0, out)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 3, out)
+        for line in lines[:2]:
+            self.assertTrue(line.startswith(
+                f"refused: <class 'ImportError'>: module '{name}' cannot be "
+                f"loaded in "
+                f"an interpreter with its own GIL"), line)
+            self.assertIn(reason, line)
+        self.assertEqual(lines[2], 'main: 42')
+
+    def test_single_phase_that_aborts_on_failure(self):
+        self.check_refused('_percore_aborts', SINGLE_PHASE_ABORTS_C,
+                           'gcc', '.c')
+
+    def test_module_made_elsewhere(self):
+        self.check_refused('_percore_elsewhere', CREATE_ELSEWHERE_C,
+                           'gcc', '.c', ('-ldl',),
+                           reason='does not show whether')
+
+    def test_pybind11_module(self):
+        if not os.path.exists('/usr/include/pybind11/pybind11.h'):
+            self.skipTest('pybind11 headers not installed '
+                          '(Debian: python3-pybind11)')
+        self.check_refused('_percore_pybind11', PYBIND11_CPP, 'g++', '.cpp',
+                           ('-std=c++11', '-fvisibility=hidden'))
+
+
 def support_verbose():
     from test import support
     return support.verbose

@@ -279,6 +279,11 @@ class Interpreter(_Handle):
         for name in items:
             if not isinstance(name, str):
                 raise TypeError(f'names must be str, not {type(name).__name__}')
+        # exec() and call() run code in __main__, which finds its builtins
+        # (and import) there.
+        if not isinstance(items.get('__builtins__', {}), dict):
+            raise TypeError(f"__builtins__ must be a dict, not "
+                            f"{type(items['__builtins__']).__name__}")
         if items:
             self._run('run_prepare', tuple(items.items()))
 

@@ -58,3 +58,41 @@ def initialized():
 def run_in_main(source):
     import __main__
     exec(source, __main__.__dict__)
+
+
+def deep_tuple(depth):
+    t = ()
+    for _ in range(depth):
+        t = (t,)
+    return t
+
+
+def tuple_depth(t):
+    depth = 0
+    while t:
+        t, = t
+        depth += 1
+    return depth
+
+
+_rebuild_failures = []
+
+
+def _rebuild(value):
+    if _rebuild_failures:
+        raise _rebuild_failures.pop()
+    return RebuildsOnSecondTry(value)
+
+
+class RebuildsOnSecondTry:
+    """Pickles fine; unpickling raises whatever fail_next_rebuild() set."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        return (_rebuild, (self.value,))
+
+
+def fail_next_rebuild(exc):
+    _rebuild_failures.append(exc)

@@ -92,7 +92,11 @@ def create():
     """Create an interpreter with a GIL of its own and strict extension
     checks, and return its Interpreter."""
     _interp = _xx()
-    idobj = _interp.create(config=_interp.new_config('isolated'))
+    try:
+        idobj = _interp.create(config=_interp.new_config('isolated'))
+    except RuntimeError as exc:
+        # Its initialization failed (MemoryError when it is out of memory).
+        raise InterpreterError(str(exc)) from None
     return Interpreter._from_idobj(idobj)
 
 
@@ -140,8 +144,12 @@ class Interpreter(_Handle):
                             f'not {type(id).__name__}')
         with _known_lock:
             self = _known.get(id)
-            if self is not None:
-                return self
+        if self is not None:
+            # It may have been closed since: a closed interpreter's id is
+            # never used again.
+            if not _iq.interpreter_exists(id):
+                raise _not_found(id)
+            return self
         if _iq.current_interpreter_id() == 0 or _interp is not None:
             try:
                 idobj = _xx().InterpreterID(id)

@@ -1,0 +1,496 @@
+"""Creating, running and closing interpreters from anywhere, at the same
+time, under memory pressure, with threads left in them, at process exit
+and on Ctrl-C: each gives an exception or works, and never ends the
+process.  Cases that used to crash run in a child process."""
+
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import unittest
+from test import support
+
+from concurrent import interpreters
+from concurrent.interpreters import Interpreter, InterpreterNotFoundError
+
+
+def run_child(source, timeout=support.SHORT_TIMEOUT):
+    """Run source in a child python; return its stdout.  A crash, an
+    exception or a hang fails the test."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, '-I', '-X', 'faulthandler', '-c',
+             textwrap.dedent(source)],
+            capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f'the child hung; stderr: {exc.stderr}')
+    if proc.returncode != 0:
+        raise AssertionError(f'the child failed ({proc.returncode}); '
+                             f'stderr:\n{proc.stderr}')
+    return proc.stdout
+
+
+class NestedTests(unittest.TestCase):
+
+    def test_create_from_subinterpreter(self):
+        out = run_child('''
+            from concurrent import interpreters as I
+            a = I.create()
+            a.exec("""if 1:
+                from concurrent import interpreters as I
+                b = I.create()
+                b.exec("x = 1")
+                assert b.call(sum, (1, 2)) == 3
+                c = I.create()
+                c.exec("d = 1")
+                c.close()
+                b.close()
+                """)
+            a.close()
+            print("ok", len(I.list_all()))
+            ''')
+        self.assertEqual(out.split(), ['ok', '1'])
+
+    def test_create_legacy_from_subinterpreter(self):
+        # One that shares the main GIL, made from one with a GIL of its own.
+        out = run_child('''
+            import _xxsubinterpreters as X
+            a = X.create(X.new_config('isolated'))
+            X.run_string(a, """if 1:
+                import _xxsubinterpreters as X
+                b = X.create(X.new_config('legacy'))
+                X.run_string(b, "x = 2 ** 10")
+                c = X.create(X.new_config('isolated'))
+                X.run_string(c, "y = 1")
+                X.destroy(b)
+                X.destroy(c)
+                """)
+            X.destroy(a)
+            print("ok", len(X.list_all()))
+            ''')
+        self.assertEqual(out.split(), ['ok', '1'])
+
+    def test_close_sibling(self):
+        out = run_child('''
+            from concurrent import interpreters as I
+            a = I.create()
+            b = I.create()
+            b.exec("x = 1")
+            a.prepare_main(bid=b.id)
+            a.exec("""if 1:
+                from concurrent import interpreters as I
+                I.Interpreter(bid).close()
+                """)
+            try:
+                b.exec("pass")
+            except I.InterpreterNotFoundError:
+                print("closed")
+            a.close()
+            ''')
+        self.assertEqual(out.split(), ['closed'])
+
+    def test_create_many_nested_levels(self):
+        out = run_child('''
+            from concurrent import interpreters as I
+            src = "print('level', __import__('_interpqueues').current_interpreter_id() > 0)"
+            for _ in range(3):
+                src = ("from concurrent import interpreters as I\\n"
+                       f"i = I.create()\\ni.exec({src!r})\\ni.close()\\n")
+            exec(src)
+            print("ok")
+            ''')
+        self.assertEqual(out.split(), ['level', 'True', 'ok'])
+
+
+class CloseRaceTests(unittest.TestCase):
+
+    def test_two_closers_one_wins(self):
+        out = run_child('''
+            import threading
+            from concurrent import interpreters as I
+            for _ in range(20):
+                it = I.create()
+                won = []
+                barrier = threading.Barrier(3)
+                def close():
+                    barrier.wait()
+                    try:
+                        it.close()
+                    except I.InterpreterError:
+                        pass
+                    else:
+                        won.append(1)
+                ts = [threading.Thread(target=close) for _ in range(3)]
+                for t in ts: t.start()
+                for t in ts: t.join()
+                assert len(won) == 1, won
+                assert it not in I.list_all()
+            print("ok")
+            ''')
+        self.assertEqual(out.split(), ['ok'])
+
+    def test_close_races_exec(self):
+        out = run_child('''
+            import threading
+            from concurrent import interpreters as I
+            closed = ran = 0
+            for i in range(30):
+                it = I.create()
+                results = []
+                barrier = threading.Barrier(3)
+                def run():
+                    barrier.wait()
+                    try:
+                        it.exec("import time; time.sleep(0.001)")
+                    except I.InterpreterError as exc:
+                        results.append(type(exc).__name__)
+                    else:
+                        results.append('ran')
+                def close():
+                    barrier.wait()
+                    try:
+                        it.close()
+                    except I.InterpreterError as exc:
+                        results.append(type(exc).__name__)
+                    else:
+                        results.append('closed')
+                ts = [threading.Thread(target=f) for f in (run, run, close)]
+                for t in ts: t.start()
+                for t in ts: t.join()
+                assert results.count('closed') <= 1, results
+                if 'closed' not in results:
+                    it.close()
+            print("ok")
+            ''')
+        self.assertEqual(out.split(), ['ok'])
+
+    def test_last_reference_dropped_while_running(self):
+        # The interpreter ends when the script that runs in it is done.
+        out = run_child('''
+            import threading, time
+            import _xxsubinterpreters as X
+            idobj = X.create(X.new_config('isolated'))
+            number = int(idobj)
+            started = threading.Event()
+            def run():
+                started.set()
+                X.run_string(number, "import time; time.sleep(0.5)")
+            t = threading.Thread(target=run)
+            t.start()
+            started.wait()
+            while not X.is_running(number):
+                time.sleep(0.001)
+            del idobj
+            # Still there while the script runs; gone once it is done.
+            print(number in [int(i) for i in X.list_all()])
+            t.join()
+            print(number in [int(i) for i in X.list_all()])
+            ''')
+        self.assertEqual(out.split(), ['True', 'False'])
+
+    def test_close_from_sibling_while_running(self):
+        out = run_child('''
+            from concurrent import interpreters as I
+            from test.test_concurrent_interpreters import helpers
+            a = I.create()
+            b = I.create()
+            q = I.create_queue()
+            stop = I.create_queue()
+            b.prepare_main(q=q, stop=stop)
+            t = b.call_in_thread(helpers.run_in_main, "q.put(1); stop.get()")
+            q.get()
+            a.prepare_main(bid=b.id)
+            try:
+                a.exec("from concurrent import interpreters as I\\n"
+                       "I.Interpreter(bid).close()")
+            except I.ExecutionFailed as exc:
+                print(exc.excinfo.type.__name__)
+            stop.put(None)
+            t.join()
+            b.close()
+            a.close()
+            print("ok")
+            ''')
+        self.assertEqual(out.split(), ['InterpreterError', 'ok'])
+
+
+class ThreadsLeftTests(unittest.TestCase):
+
+    def test_close_refused_while_own_thread_runs(self):
+        out = run_child('''
+            import time
+            from concurrent import interpreters as I
+            it = I.create()
+            it.exec("""if 1:
+                import _thread
+                value = 42
+                lock = _thread.allocate_lock()
+                lock.acquire()
+                done = _thread.allocate_lock()
+                done.acquire()
+                def wait():
+                    with lock:
+                        pass
+                    done.release()
+                _thread.start_new_thread(wait, ())
+                """)
+            try:
+                it.close()
+            except I.InterpreterError as exc:
+                print("refused")
+            # Nothing was lost.
+            it.exec("assert value == 42; lock.release(); done.acquire()")
+            for _ in range(10_000):
+                try:
+                    it.close()
+                    break
+                except I.InterpreterError:
+                    time.sleep(0.001)
+            print(it in I.list_all())
+            ''')
+        self.assertEqual(out.split(), ['refused', 'False'])
+
+    @unittest.skipUnless(sys.platform == 'linux', 'reads /proc/self/statm')
+    @unittest.skipIf('-fsanitize=' in (sysconfig.get_config_var('CFLAGS')
+                                       or ''),
+                     'sanitizers reserve far more address space')
+    def test_thread_exhaustion(self):
+        # Threads started until no more can be: the failure is an
+        # exception, and the interpreter closes once its threads end.
+        out = run_child('''
+            import os, resource, time
+            from concurrent import interpreters as I
+            it = I.create()
+            it.exec("import _thread")
+            with open('/proc/self/statm') as f:
+                size = int(f.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+            old = resource.getrlimit(resource.RLIMIT_AS)
+            limit = size + 256 * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, old[1]))
+            try:
+                it.exec("""if 1:
+                    lock = _thread.allocate_lock()
+                    lock.acquire()
+                    def wait():
+                        lock.acquire()
+                        lock.release()
+                    started = 0
+                    try:
+                        while started < 100_000:
+                            _thread.start_new_thread(wait, ())
+                            started += 1
+                    except (RuntimeError, MemoryError) as exc:
+                        error = type(exc).__name__
+                    """)
+            finally:
+                resource.setrlimit(resource.RLIMIT_AS, old)
+            try:
+                it.close()
+            except I.InterpreterError:
+                print("refused")
+            it.exec("assert started > 0\\nprint(error)\\nlock.release()")
+            for _ in range(10_000):
+                try:
+                    it.close()
+                    break
+                except I.InterpreterError:
+                    time.sleep(0.001)
+            print(it in I.list_all())
+            ''')
+        # Each interpreter buffers its own sys.stdout: any order.
+        self.assertEqual(sorted(out.split()),
+                         ['False', 'RuntimeError', 'refused'])
+
+    def test_exit_with_own_thread_running(self):
+        out = run_child('''
+            from concurrent import interpreters as I
+            it = I.create()
+            it.exec("import _thread, time\\n"
+                    "_thread.start_new_thread(time.sleep, (1000,))")
+            import _xxsubinterpreters as X
+            legacy_id = X.create(X.new_config('legacy'))
+            legacy = I.Interpreter(int(legacy_id))
+            legacy.exec("import threading, time\\n"
+                        "threading.Thread(target=time.sleep, args=(1000,),"
+                        " daemon=True).start()")
+            print("exiting")
+            ''')
+        self.assertEqual(out.split(), ['exiting'])
+
+    def test_exit_while_daemon_thread_runs_code_in_interpreter(self):
+        out = run_child('''
+            import threading
+            from concurrent import interpreters as I
+            it = I.create()
+            q = I.create_queue()
+            it.prepare_main(q=q)
+            def run():
+                it.exec("q.put(1)\\nwhile True: pass")
+            threading.Thread(target=run, daemon=True).start()
+            sleeper = I.create()
+            threading.Thread(target=sleeper.exec, args=("import time; "
+                             "time.sleep(1000)",), daemon=True).start()
+            q.get()
+            print("exiting")
+            ''')
+        self.assertEqual(out.split(), ['exiting'])
+
+
+class MemoryPressureTests(unittest.TestCase):
+
+    @unittest.skipUnless(sys.platform == 'linux', 'reads /proc/self/statm')
+    @unittest.skipIf('-fsanitize=' in (sysconfig.get_config_var('CFLAGS')
+                                       or ''),
+                     'sanitizers reserve far more address space')
+    def test_create_until_memory_runs_out(self):
+        out = run_child('''
+            import gc, os, resource
+            from concurrent import interpreters as I
+            I.create().close()          # imports done before the limit
+            page = os.sysconf('SC_PAGE_SIZE')
+            with open('/proc/self/statm') as f:
+                size = int(f.read().split()[0]) * page
+            limit = size + 48 * 1024 * 1024
+            old = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, old[1]))
+            made = []
+            errors = 0
+            for _ in range(1000):
+                try:
+                    made.append(I.create())
+                except (MemoryError, I.InterpreterError) as exc:
+                    errors += 1
+                    if errors == 20:
+                        break
+            for it in made:
+                it.close()
+            del made
+            gc.collect()
+            resource.setrlimit(resource.RLIMIT_AS, old)
+            it = I.create()
+            assert it.call(sum, (1, 2)) == 3
+            it.close()
+            print("ok", bool(errors))
+            ''')
+        self.assertEqual(out.split(), ['ok', 'True'])
+
+
+@unittest.skipUnless(hasattr(__import__('signal'), 'SIGINT'), 'needs SIGINT')
+class InterruptTests(unittest.TestCase):
+
+    def test_sigint_interrupts_exec(self):
+        # Bounded: without the fix each exec() runs its 20 seconds.
+        out = run_child('''
+            import os, signal, threading
+            from concurrent import interpreters as I
+            it = I.create()
+            q = I.create_queue()
+            it.prepare_main(q=q)
+            def interrupt():
+                q.get()
+                os.kill(os.getpid(), signal.SIGINT)
+            for code in ("import time\\nq.put(1)\\n"
+                         "end = time.monotonic() + 20\\n"
+                         "while time.monotonic() < end: pass",
+                         "import time\\nq.put(1)\\ntime.sleep(20)"):
+                t = threading.Thread(target=interrupt)
+                t.start()
+                try:
+                    it.exec(code)
+                except KeyboardInterrupt:
+                    print("interrupted")
+                t.join()
+            it.exec("x = 1")
+            it.close()
+            print("ok")
+            ''')
+        self.assertEqual(out.split(), ['interrupted', 'interrupted', 'ok'])
+
+
+class StaleObjectTests(unittest.TestCase):
+
+    def test_closed_id_not_found(self):
+        interp = interpreters.create()
+        number = interp.id
+        interp.close()
+        with self.assertRaises(InterpreterNotFoundError):
+            Interpreter(number)
+        # The old object says so too.
+        with self.assertRaises(InterpreterNotFoundError):
+            interp.exec('pass')
+
+
+class StressTests(unittest.TestCase):
+    # Several threads create, run, call and close interpreters of one
+    # pool at random; each operation works or raises InterpreterError.
+
+    def test_random_lifecycle(self):
+        out = run_child('''
+            import random, threading
+            from concurrent import interpreters as I
+            pool = [I.create() for _ in range(4)]
+            lock = threading.Lock()
+            failures = []
+            def worker(seed):
+                rnd = random.Random(seed)
+                for _ in range(40):
+                    op = rnd.choice('ecxsnk')
+                    with lock:
+                        it = rnd.choice(pool)
+                    try:
+                        if op == 'e':
+                            it.exec("x = sum(range(100))")
+                        elif op == 'c':
+                            assert it.call(divmod, 7, 2) == (3, 1)
+                        elif op == 'x':
+                            it.exec("raise SystemExit(3)")
+                        elif op == 's':
+                            it.exec("raise ValueError('boom')")
+                        elif op == 'n':
+                            new = I.create()
+                            with lock:
+                                pool.append(new)
+                        else:
+                            it.close()
+                    except I.ExecutionFailed as exc:
+                        if op not in 'xs':
+                            failures.append(repr(exc))
+                    except I.InterpreterError:
+                        pass
+                    except BaseException as exc:
+                        failures.append(repr(exc))
+            ts = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+            for t in ts: t.start()
+            for t in ts: t.join()
+            for it in pool:
+                try:
+                    it.close()
+                except I.InterpreterNotFoundError:
+                    pass
+            print(failures or "ok", len(I.list_all()))
+            ''', timeout=support.LONG_TIMEOUT)
+        self.assertEqual(out.split(), ['ok', '1'])
+
+    def test_exit_with_interpreters_in_use(self):
+        # Exit while threads still create, run and close interpreters.
+        out = run_child('''
+            import threading
+            from concurrent import interpreters as I
+            def churn():
+                while True:
+                    try:
+                        it = I.create()
+                        it.exec("x = 1")
+                        it.close()
+                    except I.InterpreterError:
+                        pass
+            for _ in range(3):
+                threading.Thread(target=churn, daemon=True).start()
+            I.create().exec("y = 2")
+            print("exiting")
+            ''')
+        self.assertEqual(out.split(), ['exiting'])
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -14,13 +14,13 @@ from concurrent import interpreters
 from concurrent.interpreters import Interpreter, InterpreterNotFoundError
 
 
-def run_child(source, timeout=support.SHORT_TIMEOUT):
-    """Run source in a child python; return its stdout.  A crash, an
-    exception or a hang fails the test."""
+def run_child(source, timeout=support.SHORT_TIMEOUT, *, helpers=''):
+    """Run helpers, then source, in a child python; return its stdout.
+    A crash, an exception or a hang fails the test."""
     try:
         proc = subprocess.run(
             [sys.executable, '-I', '-X', 'faulthandler', '-c',
-             textwrap.dedent(source)],
+             textwrap.dedent(helpers) + textwrap.dedent(source)],
             capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f'the child hung; stderr: {exc.stderr}')
@@ -214,6 +214,29 @@ class CloseRaceTests(unittest.TestCase):
         self.assertEqual(out.split(), ['InterpreterError', 'ok'])
 
 
+# Child code: try to close it, which its own threads still running
+# refuse; let them end (the code run_after_refusal does that); close it
+# once they have.
+CLOSE_AFTER_THREADS = '''
+    import time
+    from concurrent import interpreters as I
+
+    def close_after_threads(it, run_after_refusal):
+        try:
+            it.close()
+        except I.InterpreterError:
+            print("refused")
+        it.exec(run_after_refusal)
+        for _ in range(10_000):
+            try:
+                it.close()
+                break
+            except I.InterpreterError:
+                time.sleep(0.001)
+        print(it in I.list_all())
+    '''
+
+
 class ThreadsLeftTests(unittest.TestCase):
 
     def test_close_refused_while_own_thread_runs(self):
@@ -234,20 +257,10 @@ class ThreadsLeftTests(unittest.TestCase):
                     done.release()
                 _thread.start_new_thread(wait, ())
                 """)
-            try:
-                it.close()
-            except I.InterpreterError as exc:
-                print("refused")
             # Nothing was lost.
-            it.exec("assert value == 42; lock.release(); done.acquire()")
-            for _ in range(10_000):
-                try:
-                    it.close()
-                    break
-                except I.InterpreterError:
-                    time.sleep(0.001)
-            print(it in I.list_all())
-            ''')
+            close_after_threads(
+                it, "assert value == 42; lock.release(); done.acquire()")
+            ''', helpers=CLOSE_AFTER_THREADS)
         self.assertEqual(out.split(), ['refused', 'False'])
 
     @unittest.skipUnless(sys.platform == 'linux', 'reads /proc/self/statm')
@@ -284,19 +297,9 @@ class ThreadsLeftTests(unittest.TestCase):
                     """)
             finally:
                 resource.setrlimit(resource.RLIMIT_AS, old)
-            try:
-                it.close()
-            except I.InterpreterError:
-                print("refused")
-            it.exec("assert started > 0\\nprint(error)\\nlock.release()")
-            for _ in range(10_000):
-                try:
-                    it.close()
-                    break
-                except I.InterpreterError:
-                    time.sleep(0.001)
-            print(it in I.list_all())
-            ''')
+            close_after_threads(
+                it, "assert started > 0\\nprint(error)\\nlock.release()")
+            ''', helpers=CLOSE_AFTER_THREADS)
         # Each interpreter buffers its own sys.stdout: any order.
         self.assertEqual(sorted(out.split()),
                          ['False', 'RuntimeError', 'refused'])
@@ -330,6 +333,23 @@ class ThreadsLeftTests(unittest.TestCase):
             sleeper = I.create()
             threading.Thread(target=sleeper.exec, args=("import time; "
                              "time.sleep(1000)",), daemon=True).start()
+            q.get()
+            print("exiting")
+            ''')
+        self.assertEqual(out.split(), ['exiting'])
+
+    def test_exit_while_thread_holds_its_gil_in_c(self):
+        # A call into C that never checks for a GIL drop request: exit
+        # waits for it a while, then leaves alone what it may still use.
+        out = run_child('''
+            import threading
+            from concurrent import interpreters as I
+            it = I.create()
+            q = I.create_queue()
+            it.prepare_main(q=q)
+            def run():
+                it.exec("q.put(1)\\nsum(range(10**15))")
+            threading.Thread(target=run, daemon=True).start()
             q.get()
             print("exiting")
             ''')
@@ -371,6 +391,52 @@ class MemoryPressureTests(unittest.TestCase):
             assert it.call(sum, (1, 2)) == 3
             it.close()
             print("ok", bool(errors))
+            ''')
+        self.assertEqual(out.split(), ['ok', 'True'])
+
+
+class FileDescriptorTests(unittest.TestCase):
+
+    @unittest.skipUnless(sys.platform == 'linux', 'sets RLIMIT_NOFILE')
+    def test_descriptors_run_out(self):
+        # With no file descriptor left, creating and using interpreters
+        # fails with exceptions; once some are free again, all of it works.
+        out = run_child('''
+            import os, resource
+            from concurrent import interpreters as I
+            I.create().close()          # imports done before the limit
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(64, hard), hard))
+            held = []
+            try:
+                while True:
+                    held.append(os.open(os.devnull, os.O_RDONLY))
+            except OSError:
+                pass
+            def use():
+                it = I.create()
+                try:
+                    it.exec("import os\\nr, w = os.pipe()\\n"
+                            "os.close(r)\\nos.close(w)")
+                    assert it.call(sum, (1, 2)) == 3
+                    q = I.create_queue()
+                    q.put(1)
+                    assert q.get() == 1
+                finally:
+                    it.close()
+            failures = 0
+            while held:
+                try:
+                    use()
+                    break
+                except (OSError, I.InterpreterError):
+                    failures += 1
+                os.close(held.pop())
+            for fd in held:
+                os.close(fd)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+            use()
+            print("ok", failures > 0)
             ''')
         self.assertEqual(out.split(), ['ok', 'True'])
 

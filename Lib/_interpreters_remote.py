@@ -37,15 +37,23 @@ def _excinfo(exc):
 def _reply(qid, ok, value):
     try:
         _iq.put(qid, (ok, value), False)
+    except _iq.NotShareableError as exc:
+        # The result cannot cross: the caller raises NotShareableError.
+        _iq.put(qid, (None, str(exc)), False)
     except BaseException as exc:
-        # NotShareableError for the result, say.
         _iq.put(qid, (False, _excinfo(exc)), False)
 
 
 def run_exec(qid):
     try:
         source = _iq.get(qid, False)
-        exec(compile(source, '<string>', 'exec'), __main__.__dict__)
+        if isinstance(source, bytes):
+            # A code object, marshalled by the caller.
+            import marshal
+            code = marshal.loads(source)
+        else:
+            code = compile(source, '<string>', 'exec')
+        exec(code, __main__.__dict__)
     except BaseException as exc:
         _reply(qid, False, _excinfo(exc))
     else:

@@ -649,14 +649,12 @@ ensure_pickle(module_state *st)
     if (st->dumps != NULL) {
         return 0;
     }
-    /* The C accelerator, which pickle.dumps and pickle.loads are, without
-       pickle.py's own imports (re, enum, ...): a new interpreter's first
-       call pays for every import on its way. */
-    PyObject *pickle = PyImport_ImportModule("_pickle");
-    if (pickle == NULL && PyErr_ExceptionMatches(PyExc_ImportError)) {
-        PyErr_Clear();
-        pickle = PyImport_ImportModule("pickle");
-    }
+    /* _interpreters_pickle: the C accelerator's dumps and loads, without
+       pickle.py's own imports (re, enum, ...), since a new interpreter's
+       first call pays for every import on its way; its dumps() sends by
+       value the functions and classes another interpreter cannot import
+       (those of __main__, lambdas, local ones). */
+    PyObject *pickle = PyImport_ImportModule("_interpreters_pickle");
     if (pickle == NULL) {
         return -1;
     }

@@ -83,6 +83,11 @@ class ExecutionFailed(InterpreterError):
             return None
 
 
+# Code flags (inspect.CO_VARARGS, ...) without importing inspect.
+_CO_VARARGS = 0x04
+_CO_VARKEYWORDS = 0x08
+
+
 def _not_found(id):
     return InterpreterNotFoundError(f'interpreter {id} not found '
                                     f'(it was closed or never existed)')
@@ -240,33 +245,57 @@ class Interpreter(_Handle):
             ok, value = _iq.get(qid, False)
         finally:
             _iq.release(qid)
+        if ok is None:
+            # The result could not cross back.
+            raise NotShareableError(value)
         if not ok:
             raise ExecutionFailed(value)
         return value
 
     def exec(self, code, /):
-        """Run code (source text) in the interpreter's __main__ module.
+        """Run code in the interpreter's __main__ module: source text, a
+        code object, or a function taking no arguments whose body runs
+        as the script.
 
-        Code that does not compile raises SyntaxError here, before it is
-        sent; an exception it raises there comes back as ExecutionFailed.
+        Source that does not compile raises SyntaxError here, before it
+        is sent; an exception the code raises there comes back as
+        ExecutionFailed.
         """
         if isinstance(code, types.FunctionType):
-            self.call(code)
-            return
-        if not isinstance(code, str):
-            raise TypeError(f'exec() expects source text (str), '
+            func = code
+            code = func.__code__
+            if (code.co_argcount or code.co_posonlyargcount
+                    or code.co_kwonlyargcount
+                    or code.co_flags & (_CO_VARARGS
+                                        | _CO_VARKEYWORDS)):
+                raise ValueError(f'exec() runs the body of a function that '
+                                 f'takes no arguments; {func.__qualname__} '
+                                 f'takes some')
+            if func.__closure__:
+                raise ValueError(f'exec() cannot run {func.__qualname__}: '
+                                 f'it is a closure')
+        if isinstance(code, types.CodeType):
+            import marshal
+            request = marshal.dumps(code)
+        elif isinstance(code, str):
+            compile(code, '<string>', 'exec')   # SyntaxError here, not there
+            request = code
+        else:
+            raise TypeError(f'exec() expects source text (str), a code '
+                            f'object or a function, '
                             f'not {type(code).__name__}')
-        compile(code, '<string>', 'exec')   # SyntaxError here, not there
-        self._run('run_exec', code)
+        self._run('run_exec', request)
 
     def call(self, callable, /, *args, **kwargs):
         """Call callable(*args, **kwargs) in the interpreter and return the
         result.
 
         The callable, arguments and result cross interpreters like queue
-        items: functions go by reference (pickle), so they must be
-        importable by the interpreter.  An exception raised there comes
-        back as ExecutionFailed.
+        items.  Functions and classes of importable modules go by
+        reference; those of __main__, lambdas and local functions go by
+        value (see the module's documentation).  An exception raised
+        there comes back as ExecutionFailed; a result that cannot cross
+        back raises NotShareableError.
         """
         return self._run('run_call', (callable, args, kwargs))
 
@@ -284,6 +313,8 @@ class Interpreter(_Handle):
         """Bind the items of ns and kwargs in the interpreter's __main__."""
         items = dict(ns or ())
         items.update(kwargs)
+        if not items:
+            raise ValueError('prepare_main() needs at least one name to bind')
         for name in items:
             if not isinstance(name, str):
                 raise TypeError(f'names must be str, not {type(name).__name__}')
@@ -292,8 +323,7 @@ class Interpreter(_Handle):
         if not isinstance(items.get('__builtins__', {}), dict):
             raise TypeError(f"__builtins__ must be a dict, not "
                             f"{type(items['__builtins__']).__name__}")
-        if items:
-            self._run('run_prepare', tuple(items.items()))
+        self._run('run_prepare', tuple(items.items()))
 
 
 # Queues and interpreters put on a queue come out as these classes.

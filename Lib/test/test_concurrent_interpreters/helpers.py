@@ -37,6 +37,17 @@ def lambda_result():
     return lambda: None
 
 
+def lock_result():
+    import threading
+    return threading.Lock()
+
+
+def exec_body():
+    # Interpreter.exec() runs this body in __main__, which binds
+    # shared_queue (prepare_main()).
+    shared_queue.put('body')
+
+
 def cpu_work(n):
     total = 0
     for i in range(n):

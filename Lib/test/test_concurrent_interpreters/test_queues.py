@@ -111,8 +111,8 @@ class QueueTests(unittest.TestCase):
 
     def test_not_shareable(self):
         q = interpreters.create_queue()
-        with self.assertRaisesRegex(NotShareableError, 'function'):
-            q.put(lambda: None)
+        with self.assertRaisesRegex(NotShareableError, 'generator'):
+            q.put(x for x in ())
         with self.assertRaisesRegex(NotShareableError, '_thread.lock'):
             q.put((1, threading.Lock()))
         self.assertTrue(q.empty())

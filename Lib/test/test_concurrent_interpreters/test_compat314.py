@@ -1,0 +1,303 @@
+"""Code written for CPython 3.14's concurrent.interpreters runs unchanged:
+functions and classes of __main__, lambdas and local functions, and the
+errors 3.14 raises."""
+
+import os
+import textwrap
+import unittest
+from concurrent import interpreters
+from concurrent.futures import InterpreterPoolExecutor
+from concurrent.interpreters import ExecutionFailed, NotShareableError
+from test.support import os_helper, script_helper
+
+from . import helpers
+
+
+_kept = []
+
+
+def keep(obj):
+    _kept.append(obj)
+
+
+def is_kept(obj):
+    return any(k is obj for k in _kept)
+
+
+def run_script(testcase, source, *, guard=True):
+    """Run source as a script (its own __main__) in a new process and
+    return its standard output, failing on any error."""
+    source = textwrap.dedent(source)
+    if guard:
+        source = source.replace('\nMAIN\n', "\nif __name__ == '__main__':\n")
+    with os_helper.temp_dir() as d:
+        path = script_helper.make_script(d, 'script', source)
+        rc, out, err = script_helper.assert_python_ok(path)
+    testcase.assertNotIn(b'Fatal Python error', err)
+    return out.decode().strip()
+
+
+class MainFunctionsTests(unittest.TestCase):
+    # A script defines what it runs elsewhere, as the 3.14 documentation's
+    # examples do; with and without the __main__ guard (gh-136659).
+
+    SCRIPT = '''
+        from concurrent import interpreters
+        from concurrent.futures import InterpreterPoolExecutor
+
+        SCALE = 10
+
+        def scale(x):
+            return x * SCALE
+
+        def fib(n):
+            return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+        class Point:
+            def __init__(self, x, y):
+                self.x, self.y = x, y
+
+            def norm1(self):
+                return abs(self.x) + abs(self.y)
+
+            @staticmethod
+            def origin():
+                return Point(0, 0)
+
+            @property
+            def pair(self):
+                return (self.x, self.y)
+
+        def make_point(x, y):
+            return Point(x, y)
+
+        def describe(p):
+            return (type(p).__name__, p.norm1(), p.pair)
+
+        def main():
+            with InterpreterPoolExecutor(max_workers=2) as ex:
+                print(ex.submit(scale, 4).result())
+                print(list(ex.map(fib, range(8))))
+                print(ex.submit(describe, Point(3, -4)).result())
+                p = ex.submit(make_point, 1, 2).result()
+                print(type(p) is Point, p.pair)
+                print(ex.submit(Point.origin).result().pair)
+                print(ex.submit(lambda: SCALE + 1).result())
+            interp = interpreters.create()
+            try:
+                print(interp.call(scale, 5))
+                print(interp.call(describe, Point(1, 1)))
+            finally:
+                interp.close()
+        '''
+
+    EXPECTED = ('40\n[0, 1, 1, 2, 3, 5, 8, 13]\n'
+                "('Point', 7, (3, -4))\nTrue (1, 2)\n(0, 0)\n11\n"
+                "50\n('Point', 2, (1, 1))")
+
+    def test_with_main_guard(self):
+        out = run_script(self, textwrap.dedent(self.SCRIPT)
+                         + '\nMAIN\n    main()\n')
+        self.assertEqual(out, self.EXPECTED)
+
+    def test_without_main_guard(self):
+        # 3.14 runs the script again in each interpreter here (its
+        # functions are pickled by reference to __main__); percore sends
+        # them by value and does not run the script twice.
+        out = run_script(self, textwrap.dedent(self.SCRIPT)
+                         + '\nprint("once")\nmain()\n', guard=False)
+        self.assertEqual(out, 'once\n' + self.EXPECTED)
+
+    def test_main_state_stays_private(self):
+        # A copied global is the interpreter's own: changing it there
+        # changes neither the script's nor the target's __main__.
+        out = run_script(self, '''
+            from concurrent import interpreters
+            counter = [0]
+
+            def bump():
+                counter[0] += 1
+                return counter[0]
+
+            interp = interpreters.create()
+            print(interp.call(bump), interp.call(bump), counter[0],
+                  flush=True)
+            interp.exec('import __main__; print(hasattr(__main__, "bump"), '
+                        'hasattr(__main__, "counter"))')
+            interp.close()
+            ''')
+        self.assertEqual(out, '1 2 0\nFalse False')
+
+
+class ByValueTests(unittest.TestCase):
+    # Functions that cannot be found by reference: 3.14 shares the code of
+    # those that need no closure; percore also sends closures.
+
+    @classmethod
+    def setUpClass(cls):
+        cls.interp = interpreters.create()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.interp.close()
+
+    def test_lambda(self):
+        self.assertEqual(self.interp.call(lambda: 42), 42)
+        self.assertEqual(self.interp.call(lambda x, y=2: x * y, 21), 42)
+
+    def test_local_function(self):
+        def local(a, *, b=1):
+            return (a, b, __name__)
+        self.assertEqual(self.interp.call(local, 1, b=3), (1, 3, __name__))
+
+    def test_closure(self):
+        offset = 5
+
+        def add_offset(x):
+            return x + offset
+        self.assertEqual(self.interp.call(add_offset, 1), 6)
+
+    def test_module_globals(self):
+        # A lambda of an importable module runs in that module, imported
+        # by the target.
+        f = lambda: helpers.add(1, 2)
+        self.assertEqual(self.interp.call(f), 3)
+
+    def test_runs_in_other_interpreter(self):
+        f = lambda: helpers.interpreter_id()
+        self.assertEqual(self.interp.call(f), self.interp.id)
+
+    def test_local_class(self):
+        class Box:
+            def __init__(self, value):
+                self.value = value
+
+            def get(self):
+                return self.value
+
+        def unbox(box):
+            return box.get() * 2
+        self.assertEqual(self.interp.call(unbox, Box(21)), 42)
+        back = self.interp.call(lambda: Box(7))
+        self.assertIs(type(back), Box)
+        self.assertEqual(back.value, 7)
+
+    def test_function_comes_back_as_itself(self):
+        f = lambda: 1
+        self.assertIs(self.interp.call(lambda g: g, f), f)
+
+    def test_same_copy_each_time(self):
+        f = lambda: 1
+        self.interp.call(keep, f)
+        self.assertTrue(self.interp.call(is_kept, f))
+        self.assertFalse(self.interp.call(is_kept, lambda: 1))
+
+    def test_closure_values_follow(self):
+        values = []
+        for i in range(3):
+            values.append(self.interp.call(lambda: i))
+        self.assertEqual(values, [0, 1, 2])
+
+    def test_through_queue(self):
+        queue = interpreters.create_queue()
+        queue.put(lambda x: x + 1)
+        self.assertEqual(self.interp.call(lambda q: q.get()(1), queue), 2)
+
+    def test_executor_lambda(self):
+        with InterpreterPoolExecutor(max_workers=1) as ex:
+            self.assertEqual(ex.submit(lambda: 1).result(), 1)
+            self.assertEqual(list(ex.map(lambda x: x * x, range(4))),
+                             [0, 1, 4, 9])
+
+    def test_unshareable_global(self):
+        import threading
+        lock = threading.Lock()
+        with self.assertRaises(NotShareableError):
+            self.interp.call(lambda: lock)
+
+
+def _exec_body():
+    # exec() runs the body in the interpreter's __main__, which has it.
+    shared_queue.put('function')
+
+
+class ErrorsTests(unittest.TestCase):
+    # Errors as CPython 3.14 raises them.
+
+    @classmethod
+    def setUpClass(cls):
+        cls.interp = interpreters.create()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.interp.close()
+
+    def test_unshareable_result(self):
+        with self.assertRaises(NotShareableError):
+            self.interp.call(lambda: __import__('threading').Lock())
+        # The interpreter is still usable.
+        self.assertEqual(self.interp.call(helpers.add, 1, 2), 3)
+
+    def test_unshareable_argument(self):
+        import threading
+        with self.assertRaises(NotShareableError):
+            self.interp.call(helpers.echo, threading.Lock())
+
+    def test_exception_is_execution_failed(self):
+        with self.assertRaises(ExecutionFailed) as cm:
+            self.interp.call(helpers.fail, 'no')
+        self.assertEqual(cm.exception.excinfo.type.__name__, 'ValueError')
+        self.assertEqual(cm.exception.excinfo.msg, 'no')
+
+    def test_exec_source_code_and_function(self):
+        queue = interpreters.create_queue()
+        self.interp.prepare_main(shared_queue=queue)
+        self.interp.exec('shared_queue.put("source")')
+        self.interp.exec(compile('shared_queue.put("code")', '<test>', 'exec'))
+        self.interp.exec(_exec_body)
+        self.assertEqual([queue.get() for _ in range(3)],
+                         ['source', 'code', 'function'])
+
+    def test_exec_function_with_arguments(self):
+        with self.assertRaises(ValueError):
+            self.interp.exec(lambda x: x)
+
+    def test_exec_failure(self):
+        with self.assertRaises(ExecutionFailed):
+            self.interp.exec(compile('1/0', '<test>', 'exec'))
+        with self.assertRaises(TypeError):
+            self.interp.exec(b'1')
+
+    def test_prepare_main_nothing(self):
+        with self.assertRaises(ValueError):
+            self.interp.prepare_main()
+        with self.assertRaises(ValueError):
+            self.interp.prepare_main({})
+
+    def test_prepare_main_unshareable(self):
+        import threading
+        with self.assertRaises(NotShareableError):
+            self.interp.prepare_main(lock=threading.Lock())
+
+    def test_call_leaves_main_alone(self):
+        interp = interpreters.create()
+        try:
+            names = lambda: sorted(__import__('__main__').__dict__)
+            first = interp.call(names)
+            interp.call(helpers.add, 1, 2)
+            interp.call(lambda: 1)
+            self.assertEqual(interp.call(names), first)
+        finally:
+            interp.close()
+
+    def test_executor_exception_cause(self):
+        with InterpreterPoolExecutor(max_workers=1) as ex:
+            f = ex.submit(helpers.fail, 'bad')
+            exc = f.exception()
+        self.assertIsInstance(exc, ValueError)
+        self.assertIsInstance(exc.__cause__, ExecutionFailed)
+        self.assertEqual(exc.__cause__.excinfo.type.__name__, 'ValueError')
+
+
+if __name__ == '__main__':
+    unittest.main()

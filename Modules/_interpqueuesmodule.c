@@ -77,9 +77,21 @@ typedef struct xitem {
    lets every interpreter rebuild whatever another one could put. */
 #define XITEM_MAX_DEPTH 1000
 
+/* What becomes of an item when the interpreter that put it ends
+   (CPython 3.14's "unbounditems"): UNBOUND_KEEP keeps it, the others as
+   concurrent.interpreters' UNBOUND_REMOVE, UNBOUND_ERROR and UNBOUND. */
+enum unboundop {
+    UNBOUND_KEEP = 0,
+    UNBOUND_REMOVE = 1,
+    UNBOUND_ERROR = 2,
+    UNBOUND_REPLACE = 3,
+};
+
 typedef struct qnode {
     struct qnode *next;
-    xitem *item;
+    xitem *item;              /* NULL once unbound (UNBOUND_ERROR/REPLACE) */
+    int64_t owner;            /* the interpreter that put it */
+    int unboundop;
 } qnode;
 
 typedef struct waiter {
@@ -91,6 +103,7 @@ typedef struct queue {
     struct queue *next;
     int64_t id;
     Py_ssize_t maxsize;        /* <= 0: unbounded */
+    int unboundop;             /* put()'s default */
     Py_ssize_t count;
     qnode *first, *last;
     Py_ssize_t handles;        /* Queue objects, xitems, waiters */
@@ -170,6 +183,8 @@ typedef struct {
     PyTypeObject *SharedBufferType;
     PyObject *queue_cls;       /* registered by concurrent.interpreters */
     PyObject *interp_cls;
+    PyObject *unbound;         /* what get() returns for UNBOUND_REPLACE */
+    PyObject *item_destroyed;  /* what it raises for UNBOUND_ERROR */
     PyObject *dumps;           /* _pickle.dumps / loads, imported lazily */
     PyObject *loads;
 } module_state;
@@ -456,6 +471,9 @@ static void
 visit_held_queues(xitem *it, void (*visit)(queue *, queue **),
                   queue **list)
 {
+    if (it == NULL) {
+        return;    /* an unbound item's marker */
+    }
     if (it->kind == X_TUPLE) {
         for (Py_ssize_t i = 0; i < it->len; i++) {
             visit_held_queues(it->u.items[i], visit, list);
@@ -1131,16 +1149,27 @@ _interpqueues.put
     obj: object
     block: bool = True
     timeout: object = None
+    *
+    unboundop: int = -1
 
 Add a copy of obj to the queue; wait for room if it is full.
+
+unboundop says what becomes of the item if the interpreter putting it
+ends first: 0 kept, 1 removed, 2 get() raises, 3 get() returns the
+registered UNBOUND; -1 (the default) the queue's default.
 [clinic start generated code]*/
 
 static PyObject *
 _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
-                       int block, PyObject *timeout)
-/*[clinic end generated code: output=6caacbd797898ded input=9f3a3c1bce699279]*/
+                       int block, PyObject *timeout, int unboundop)
+/*[clinic end generated code: output=b977fb582b6f620e input=f521f498959ad20c]*/
 {
     module_state *st = get_state(module);
+    if (unboundop < -1 || unboundop > UNBOUND_REPLACE) {
+        PyErr_Format(PyExc_ValueError, "unsupported unboundop %d",
+                     unboundop);
+        return NULL;
+    }
     drain_pending();
     _PyTime_t deadline;
     int forever;
@@ -1158,6 +1187,7 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
     }
     node->next = NULL;
     node->item = it;
+    node->owner = current_interp_id();
 
     LOCK();
     for (;;) {
@@ -1168,6 +1198,7 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
             xitem_free(it);
             return not_found(st, qid);
         }
+        node->unboundop = unboundop < 0 ? q->unboundop : unboundop;
         if (q->maxsize <= 0 || q->count < q->maxsize) {
             if (q->last) {
                 q->last->next = node;
@@ -1230,6 +1261,32 @@ requeue_front(int64_t qid, qnode *node)
     }
 }
 
+static PyObject *
+get_unbound(PyObject *module, int op)
+{
+    module_state *st = get_state(module);
+    PyObject **registered = op == UNBOUND_ERROR ? &st->item_destroyed
+                                                : &st->unbound;
+    if (*registered == NULL) {
+        /* Importing concurrent.interpreters registers both. */
+        PyObject *mod = PyImport_ImportModule("concurrent.interpreters");
+        if (mod == NULL) {
+            return NULL;
+        }
+        Py_DECREF(mod);
+    }
+    if (op == UNBOUND_ERROR) {
+        PyErr_SetString(*registered ? *registered : st->QueueError,
+                        "the interpreter that put the item has ended");
+        return NULL;
+    }
+    if (*registered == NULL) {
+        PyErr_SetString(st->QueueError, "no UNBOUND object registered");
+        return NULL;
+    }
+    return Py_NewRef(*registered);
+}
+
 /*[clinic input]
 _interpqueues.get
 
@@ -1288,6 +1345,12 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
         }
     }
     UNLOCK();
+    if (node->item == NULL) {
+        /* Its interpreter has ended (see unbind_items_of()). */
+        int op = node->unboundop;
+        PyMem_RawFree(node);
+        return get_unbound(module, op);
+    }
     PyObject *obj = xitem_to_object(st, node->item);
     if (obj == NULL) {
         /* Unpickling failed, or memory ran out: the item goes back to
@@ -1304,6 +1367,8 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
 _interpqueues.create
 
     maxsize: Py_ssize_t = 0
+    unboundop: int = 0
+        put()'s default (see put()).
 
 Create a queue holding one handle, which the caller takes over.
 
@@ -1311,15 +1376,22 @@ Return its id.
 [clinic start generated code]*/
 
 static PyObject *
-_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize)
-/*[clinic end generated code: output=1ef9ac9b38d4ab7e input=99b61165a86d8253]*/
+_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize,
+                          int unboundop)
+/*[clinic end generated code: output=8b5710230fd53488 input=a1d46a1190e8cb64]*/
 {
+    if (unboundop < 0 || unboundop > UNBOUND_REPLACE) {
+        PyErr_Format(PyExc_ValueError, "unsupported unboundop %d",
+                     unboundop);
+        return NULL;
+    }
     drain_pending();
     queue *q = PyMem_RawCalloc(1, sizeof(queue));
     if (q == NULL) {
         return PyErr_NoMemory();
     }
     q->maxsize = maxsize;
+    q->unboundop = unboundop;
     /* One handle for the creator until it binds a Queue object, which
        the caller does at once (bind() then release()). */
     q->handles = 1;
@@ -1538,19 +1610,32 @@ _interpqueues._register
 
     queue_cls as qcls: object(subclass_of='&PyType_Type')
     interpreter_cls as icls: object(subclass_of='&PyType_Type')
+    unbound: object = NULL
+    item_destroyed: object(subclass_of='&PyType_Type') = NULL
     /
 
 The classes that rebuild queues and interpreters in this interpreter.
+
+unbound is what get() returns for an item unbound with UNBOUND (3), and
+item_destroyed the exception it raises for one unbound with
+UNBOUND_ERROR (2).
 [clinic start generated code]*/
 
 static PyObject *
 _interpqueues__register_impl(PyObject *module, PyObject *qcls,
-                             PyObject *icls)
-/*[clinic end generated code: output=47ec4cddc71e1e6a input=9bec42b02464228b]*/
+                             PyObject *icls, PyObject *unbound,
+                             PyObject *item_destroyed)
+/*[clinic end generated code: output=5a5eb6ef6cf93ad5 input=970061dccd42a3c4]*/
 {
     module_state *st = get_state(module);
     Py_XSETREF(st->queue_cls, Py_NewRef(qcls));
     Py_XSETREF(st->interp_cls, Py_NewRef(icls));
+    if (unbound != NULL) {
+        Py_XSETREF(st->unbound, Py_NewRef(unbound));
+    }
+    if (item_destroyed != NULL) {
+        Py_XSETREF(st->item_destroyed, Py_NewRef(item_destroyed));
+    }
     Py_RETURN_NONE;
 }
 
@@ -1743,6 +1828,8 @@ module_traverse(PyObject *mod, visitproc visit, void *arg)
     Py_VISIT(st->SharedBufferType);
     Py_VISIT(st->queue_cls);
     Py_VISIT(st->interp_cls);
+    Py_VISIT(st->unbound);
+    Py_VISIT(st->item_destroyed);
     Py_VISIT(st->dumps);
     Py_VISIT(st->loads);
     return 0;
@@ -1760,9 +1847,66 @@ module_clear(PyObject *mod)
     Py_CLEAR(st->SharedBufferType);
     Py_CLEAR(st->queue_cls);
     Py_CLEAR(st->interp_cls);
+    Py_CLEAR(st->unbound);
+    Py_CLEAR(st->item_destroyed);
     Py_CLEAR(st->dumps);
     Py_CLEAR(st->loads);
     return 0;
+}
+
+/* The interpreter `owner` is ending: apply each queued item's unboundop
+   to the items it put.  The items to free are gathered first, since
+   freeing one may free queues and change G.queues. */
+static void
+unbind_items_of(int64_t owner)
+{
+    qnode *unbound = NULL;
+    sharedbuf *done = NULL;
+    LOCK();
+    for (queue *q = G.queues; q != NULL; q = q->next) {
+        qnode **link = &q->first;
+        qnode *prev = NULL;
+        while (*link != NULL) {
+            qnode *n = *link;
+            if (n->owner != owner || n->item == NULL
+                || n->unboundop == UNBOUND_KEEP) {
+                prev = n;
+                link = &n->next;
+                continue;
+            }
+            if (n->unboundop == UNBOUND_REMOVE) {
+                *link = n->next;
+                if (q->last == n) {
+                    q->last = prev;
+                }
+                q->count--;
+                wake_one_locked(&q->putters);
+                n->next = unbound;
+                unbound = n;
+                continue;
+            }
+            /* UNBOUND_ERROR, UNBOUND_REPLACE: the node stays as a marker;
+               a carrier takes its item to be freed.  Without memory for
+               one, the item stays as it is: still valid data. */
+            qnode *carrier = PyMem_RawMalloc(sizeof(qnode));
+            if (carrier != NULL) {
+                carrier->item = n->item;
+                n->item = NULL;
+                carrier->next = unbound;
+                unbound = carrier;
+            }
+            prev = n;
+            link = &n->next;
+        }
+    }
+    while (unbound != NULL) {
+        qnode *n = unbound;
+        unbound = n->next;
+        xitem_free_locked(n->item, owner, &done);
+        PyMem_RawFree(n);
+    }
+    UNLOCK();
+    finish_all(done);
 }
 
 static void
@@ -1780,6 +1924,7 @@ module_free(void *mod)
     PyInterpreterState *interp = _PyInterpreterState_GET();
     if (interp->finalizing || _Py_IsFinalizing()) {
         int64_t current = current_interp_id();
+        unbind_items_of(current);
         LOCK();
         for (sharedbuf *sb = G.buffers; sb != NULL; sb = sb->next) {
             if (sb->owner == current) {

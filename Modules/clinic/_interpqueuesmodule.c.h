@@ -3,30 +3,35 @@ preserve
 [clinic start generated code]*/
 
 PyDoc_STRVAR(_interpqueues_put__doc__,
-"put($module, /, qid, obj, block=True, timeout=None)\n"
+"put($module, /, qid, obj, block=True, timeout=None, *, unboundop=-1)\n"
 "--\n"
 "\n"
-"Add a copy of obj to the queue; wait for room if it is full.");
+"Add a copy of obj to the queue; wait for room if it is full.\n"
+"\n"
+"unboundop says what becomes of the item if the interpreter putting it\n"
+"ends first: 0 kept, 1 removed, 2 get() raises, 3 get() returns the\n"
+"registered UNBOUND; -1 (the default) the queue\'s default.");
 
 #define _INTERPQUEUES_PUT_METHODDEF    \
     {"put", _PyCFunction_CAST(_interpqueues_put), METH_FASTCALL|METH_KEYWORDS, _interpqueues_put__doc__},
 
 static PyObject *
 _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
-                       int block, PyObject *timeout);
+                       int block, PyObject *timeout, int unboundop);
 
 static PyObject *
 _interpqueues_put(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *return_value = NULL;
-    static const char * const _keywords[] = {"qid", "obj", "block", "timeout", NULL};
+    static const char * const _keywords[] = {"qid", "obj", "block", "timeout", "unboundop", NULL};
     static _PyArg_Parser _parser = {NULL, _keywords, "put", 0};
-    PyObject *argsbuf[4];
+    PyObject *argsbuf[5];
     Py_ssize_t noptargs = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0) - 2;
     int64_t qid;
     PyObject *obj;
     int block = 1;
     PyObject *timeout = Py_None;
+    int unboundop = -1;
 
     args = _PyArg_UnpackKeywords(args, nargs, NULL, kwnames, &_parser, 2, 4, 0, argsbuf);
     if (!args) {
@@ -48,9 +53,22 @@ _interpqueues_put(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyO
             goto skip_optional_pos;
         }
     }
-    timeout = args[3];
+    if (args[3]) {
+        timeout = args[3];
+        if (!--noptargs) {
+            goto skip_optional_pos;
+        }
+    }
 skip_optional_pos:
-    return_value = _interpqueues_put_impl(module, qid, obj, block, timeout);
+    if (!noptargs) {
+        goto skip_optional_kwonly;
+    }
+    unboundop = _PyLong_AsInt(args[4]);
+    if (unboundop == -1 && PyErr_Occurred()) {
+        goto exit;
+    }
+skip_optional_kwonly:
+    return_value = _interpqueues_put_impl(module, qid, obj, block, timeout, unboundop);
 
 exit:
     return return_value;
@@ -109,10 +127,13 @@ exit:
 }
 
 PyDoc_STRVAR(_interpqueues_create__doc__,
-"create($module, /, maxsize=0)\n"
+"create($module, /, maxsize=0, unboundop=0)\n"
 "--\n"
 "\n"
 "Create a queue holding one handle, which the caller takes over.\n"
+"\n"
+"  unboundop\n"
+"    put()\'s default (see put()).\n"
 "\n"
 "Return its id.");
 
@@ -120,39 +141,50 @@ PyDoc_STRVAR(_interpqueues_create__doc__,
     {"create", _PyCFunction_CAST(_interpqueues_create), METH_FASTCALL|METH_KEYWORDS, _interpqueues_create__doc__},
 
 static PyObject *
-_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize);
+_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize,
+                          int unboundop);
 
 static PyObject *
 _interpqueues_create(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *return_value = NULL;
-    static const char * const _keywords[] = {"maxsize", NULL};
+    static const char * const _keywords[] = {"maxsize", "unboundop", NULL};
     static _PyArg_Parser _parser = {NULL, _keywords, "create", 0};
-    PyObject *argsbuf[1];
+    PyObject *argsbuf[2];
     Py_ssize_t noptargs = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0) - 0;
     Py_ssize_t maxsize = 0;
+    int unboundop = 0;
 
-    args = _PyArg_UnpackKeywords(args, nargs, NULL, kwnames, &_parser, 0, 1, 0, argsbuf);
+    args = _PyArg_UnpackKeywords(args, nargs, NULL, kwnames, &_parser, 0, 2, 0, argsbuf);
     if (!args) {
         goto exit;
     }
     if (!noptargs) {
         goto skip_optional_pos;
     }
-    {
-        Py_ssize_t ival = -1;
-        PyObject *iobj = _PyNumber_Index(args[0]);
-        if (iobj != NULL) {
-            ival = PyLong_AsSsize_t(iobj);
-            Py_DECREF(iobj);
+    if (args[0]) {
+        {
+            Py_ssize_t ival = -1;
+            PyObject *iobj = _PyNumber_Index(args[0]);
+            if (iobj != NULL) {
+                ival = PyLong_AsSsize_t(iobj);
+                Py_DECREF(iobj);
+            }
+            if (ival == -1 && PyErr_Occurred()) {
+                goto exit;
+            }
+            maxsize = ival;
         }
-        if (ival == -1 && PyErr_Occurred()) {
-            goto exit;
+        if (!--noptargs) {
+            goto skip_optional_pos;
         }
-        maxsize = ival;
+    }
+    unboundop = _PyLong_AsInt(args[1]);
+    if (unboundop == -1 && PyErr_Occurred()) {
+        goto exit;
     }
 skip_optional_pos:
-    return_value = _interpqueues_create_impl(module, maxsize);
+    return_value = _interpqueues_create_impl(module, maxsize, unboundop);
 
 exit:
     return return_value;
@@ -357,17 +389,24 @@ _interpqueues_release_pending(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 PyDoc_STRVAR(_interpqueues__register__doc__,
-"_register($module, queue_cls, interpreter_cls, /)\n"
+"_register($module, queue_cls, interpreter_cls,\n"
+"          unbound=<unrepresentable>, item_destroyed=<unrepresentable>,\n"
+"          /)\n"
 "--\n"
 "\n"
-"The classes that rebuild queues and interpreters in this interpreter.");
+"The classes that rebuild queues and interpreters in this interpreter.\n"
+"\n"
+"unbound is what get() returns for an item unbound with UNBOUND (3), and\n"
+"item_destroyed the exception it raises for one unbound with\n"
+"UNBOUND_ERROR (2).");
 
 #define _INTERPQUEUES__REGISTER_METHODDEF    \
     {"_register", _PyCFunction_CAST(_interpqueues__register), METH_FASTCALL, _interpqueues__register__doc__},
 
 static PyObject *
 _interpqueues__register_impl(PyObject *module, PyObject *qcls,
-                             PyObject *icls);
+                             PyObject *icls, PyObject *unbound,
+                             PyObject *item_destroyed);
 
 static PyObject *
 _interpqueues__register(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -375,8 +414,10 @@ _interpqueues__register(PyObject *module, PyObject *const *args, Py_ssize_t narg
     PyObject *return_value = NULL;
     PyObject *qcls;
     PyObject *icls;
+    PyObject *unbound = NULL;
+    PyObject *item_destroyed = NULL;
 
-    if (!_PyArg_CheckPositional("_register", nargs, 2, 2)) {
+    if (!_PyArg_CheckPositional("_register", nargs, 2, 4)) {
         goto exit;
     }
     if (!PyObject_TypeCheck(args[0], &PyType_Type)) {
@@ -389,7 +430,20 @@ _interpqueues__register(PyObject *module, PyObject *const *args, Py_ssize_t narg
         goto exit;
     }
     icls = args[1];
-    return_value = _interpqueues__register_impl(module, qcls, icls);
+    if (nargs < 3) {
+        goto skip_optional;
+    }
+    unbound = args[2];
+    if (nargs < 4) {
+        goto skip_optional;
+    }
+    if (!PyObject_TypeCheck(args[3], &PyType_Type)) {
+        _PyArg_BadArgument("_register", "argument 4", (&PyType_Type)->tp_name, args[3]);
+        goto exit;
+    }
+    item_destroyed = args[3];
+skip_optional:
+    return_value = _interpqueues__register_impl(module, qcls, icls, unbound, item_destroyed);
 
 exit:
     return return_value;
@@ -448,4 +502,4 @@ _interpqueues_interpreter_exists(PyObject *module, PyObject *arg)
 exit:
     return return_value;
 }
-/*[clinic end generated code: output=f8a684c06be73ee5 input=a9049054013a1b77]*/
+/*[clinic end generated code: output=62d958d1b5892fcc input=a9049054013a1b77]*/

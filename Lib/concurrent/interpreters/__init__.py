@@ -12,7 +12,9 @@ import weakref
 
 import _interpqueues as _iq
 from ._queues import (create as create_queue, Queue, QueueEmpty, QueueFull,
-                      QueueError, QueueNotFoundError, _Handle)
+                      QueueError, QueueNotFoundError, _Handle,
+                      ItemInterpreterDestroyed)
+from ._crossinterp import UNBOUND, UNBOUND_ERROR, UNBOUND_REMOVE
 
 __all__ = [
     'get_current', 'get_main', 'create', 'list_all', 'is_shareable',
@@ -102,7 +104,32 @@ def create():
     except RuntimeError as exc:
         # Its initialization failed (MemoryError when it is out of memory).
         raise InterpreterError(str(exc)) from None
-    return Interpreter._from_idobj(idobj)
+    interp = Interpreter._from_idobj(idobj)
+    try:
+        _set_path0(_interp, idobj)
+    except BaseException as exc:
+        interp.close()
+        if isinstance(exc, RuntimeError):
+            raise InterpreterError(str(exc)) from None
+        raise
+    return interp
+
+
+def _set_path0(xx, idobj):
+    """Give the new interpreter the main interpreter's sys.path[0] (the
+    script's directory, or '' for -c and the REPL), as CPython 3.12+
+    does (gh-109853), so that modules next to the script import there."""
+    import sys
+    if sys.flags.safe_path or not sys.path:
+        return   # -P or -I: no sys.path[0] was added to the main one either
+    # An interpreter made here got this one's sys.path[0] in turn, so it
+    # is the main interpreter's.
+    path0 = sys.path[0]
+    if not isinstance(path0, str):
+        return
+    xx.run_string(idobj, 'import sys\n'
+                         f'if sys.path[:1] != [{path0!r}]:\n'
+                         f'    sys.path.insert(0, {path0!r})\n')
 
 
 def list_all():
@@ -327,4 +354,4 @@ class Interpreter(_Handle):
 
 
 # Queues and interpreters put on a queue come out as these classes.
-_iq._register(Queue, Interpreter)
+_iq._register(Queue, Interpreter, UNBOUND, ItemInterpreterDestroyed)

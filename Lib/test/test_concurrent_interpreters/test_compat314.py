@@ -129,6 +129,66 @@ class MainFunctionsTests(unittest.TestCase):
         self.assertEqual(out, '1 2 0\nFalse False')
 
 
+class EnvironmentTests(unittest.TestCase):
+    # The new interpreter's sys.path[0] is the main interpreter's
+    # (gh-109853), so a module next to the script imports there.
+
+    def test_module_next_to_script(self):
+        with os_helper.temp_dir() as d:
+            script_helper.make_script(d, 'neighbour', 'VALUE = 42\n')
+            path = script_helper.make_script(d, 'script', textwrap.dedent("""
+                import sys
+                from concurrent import interpreters
+                from concurrent.futures import InterpreterPoolExecutor
+                interp = interpreters.create()
+                print(interp.call(lambda: __import__('sys').path[0])
+                      == sys.path[0])
+                interp.exec('import neighbour; assert neighbour.VALUE == 42')
+                def use():
+                    import neighbour
+                    return neighbour.VALUE
+                print(interp.call(use))
+                nested = interp.call(lambda: __import__(
+                    'concurrent.interpreters').interpreters.create().call(use))
+                print(nested)
+                with InterpreterPoolExecutor(1) as ex:
+                    print(ex.submit(use).result())
+                """))
+            rc, out, err = script_helper.assert_python_ok(path,
+                                                          __isolated=False)
+        self.assertEqual(out.decode().split(), ['True', '42', '42', '42'])
+
+    def test_safe_path(self):
+        # With -P (or -I) the main interpreter has no sys.path[0] of the
+        # script, and neither has a new one.
+        code = textwrap.dedent("""
+            import sys
+            from concurrent import interpreters
+            interp = interpreters.create()
+            print(interp.call(lambda: __import__('sys').path) == sys.path)
+            """)
+        rc, out, err = script_helper.assert_python_ok('-P', '-c', code,
+                                                      __isolated=False)
+        self.assertEqual(out.decode().strip(), 'True')
+
+    def test_main_interpreter_is_running(self):
+        # The main interpreter runs its script (here: the tests), so
+        # running code there from another interpreter fails cleanly, as in
+        # CPython 3.14.
+        interp = interpreters.create()
+        try:
+            def run_in_main():
+                from concurrent import interpreters
+                try:
+                    interpreters.get_main().exec('pass')
+                except interpreters.InterpreterError as exc:
+                    return 'refused'
+                return 'ran'
+            self.assertEqual(interp.call(run_in_main), 'refused')
+        finally:
+            interp.close()
+
+
 class ByValueTests(unittest.TestCase):
     # Functions that cannot be found by reference: 3.14 shares the code of
     # those that need no closure; percore also sends closures.
@@ -216,6 +276,15 @@ class ByValueTests(unittest.TestCase):
             self.interp.call(lambda: lock)
 
 
+class FalsyError(Exception):
+    def __bool__(self):
+        return False
+
+
+def raise_falsy():
+    raise FalsyError('falsy')
+
+
 def _exec_body():
     # exec() runs the body in the interpreter's __main__, which has it.
     shared_queue.put('function')
@@ -297,6 +366,138 @@ class ErrorsTests(unittest.TestCase):
         self.assertIsInstance(exc, ValueError)
         self.assertIsInstance(exc.__cause__, ExecutionFailed)
         self.assertEqual(exc.__cause__.excinfo.type.__name__, 'ValueError')
+
+
+class UnboundItemsTests(unittest.TestCase):
+    # What becomes of an item when the interpreter that put it ends.
+
+    def put_and_close(self, source, **queues):
+        interp = interpreters.create()
+        interp.prepare_main(**queues)
+        interp.exec('from concurrent.interpreters._crossinterp import *\n'
+                    + source)
+        interp.close()
+
+    def test_markers(self):
+        from concurrent.interpreters import _crossinterp, _queues
+        for name in ('UNBOUND', 'UNBOUND_ERROR', 'UNBOUND_REMOVE'):
+            marker = getattr(_crossinterp, name)
+            self.assertIs(getattr(_queues, name), marker)
+            self.assertEqual(repr(marker), name)
+            import pickle
+            self.assertIs(pickle.loads(pickle.dumps(marker)), marker)
+        self.assertTrue(issubclass(_queues.ItemInterpreterDestroyed,
+                                   _queues.QueueError))
+        self.assertTrue(issubclass(_queues.ItemInterpreterDestroyed,
+                                   _crossinterp.ItemInterpreterDestroyed))
+
+    def test_queue_defaults(self):
+        from concurrent.interpreters import _crossinterp as ci, _queues
+        unbound = interpreters.create_queue()
+        error = interpreters.create_queue(unbounditems=ci.UNBOUND_ERROR)
+        remove = interpreters.create_queue(unbounditems=ci.UNBOUND_REMOVE)
+        self.put_and_close('unbound.put(1); error.put(2); remove.put(3)',
+                           unbound=unbound, error=error, remove=remove)
+        self.assertIs(unbound.get_nowait(), ci.UNBOUND)
+        self.assertTrue(unbound.empty())
+        with self.assertRaises(_queues.ItemInterpreterDestroyed):
+            error.get_nowait()
+        self.assertTrue(error.empty())
+        self.assertEqual(remove.qsize(), 0)
+        with self.assertRaises(interpreters.QueueEmpty):
+            remove.get_nowait()
+
+    def test_per_item(self):
+        from concurrent.interpreters import _crossinterp as ci
+        q = interpreters.create_queue(maxsize=4)
+        q.put('before')
+        self.put_and_close('q.put(1, unbounditems=UNBOUND_REMOVE)\n'
+                           'q.put_nowait(2, unbounditems=UNBOUND)\n'
+                           'q.put(3)\n', q=q)
+        q.put('after')
+        self.assertEqual(q.qsize(), 4)
+        self.assertEqual([q.get_nowait() for _ in range(4)],
+                         ['before', ci.UNBOUND, ci.UNBOUND, 'after'])
+
+    def test_own_items_stay(self):
+        # Only the items of the interpreter that ended are unbound.
+        q = interpreters.create_queue()
+        q.put('mine')
+        interp = interpreters.create()
+        interp.close()
+        self.assertEqual(q.get_nowait(), 'mine')
+
+    def test_removal_makes_room(self):
+        from concurrent.interpreters import _crossinterp as ci
+        q = interpreters.create_queue(maxsize=1,
+                                      unbounditems=ci.UNBOUND_REMOVE)
+        self.put_and_close('q.put(1)', q=q)
+        q.put_nowait(2)
+        self.assertEqual(q.get_nowait(), 2)
+
+    def test_bad_values(self):
+        q = interpreters.create_queue()
+        for bad in (None, 1, 'UNBOUND'):
+            with self.assertRaises(ValueError):
+                interpreters.create_queue(unbounditems=bad)
+        for bad in (1, 'UNBOUND'):
+            with self.assertRaises(ValueError):
+                q.put(1, unbounditems=bad)
+        self.assertTrue(q.empty())
+
+
+class ExecutorTests(unittest.TestCase):
+    # InterpreterPoolExecutor as CPython 3.14 has it.
+
+    def test_signature(self):
+        import inspect
+        params = inspect.signature(InterpreterPoolExecutor).parameters
+        self.assertEqual(list(params), ['max_workers', 'thread_name_prefix',
+                                        'initializer', 'initargs'])
+        with InterpreterPoolExecutor(2, 'prefix', helpers.initializer,
+                                     ('x',)) as ex:
+            self.assertEqual(ex.submit(helpers.initialized).result(), ['x'])
+
+    def test_map_buffersize(self):
+        import itertools
+        with InterpreterPoolExecutor(max_workers=2) as ex:
+            # An endless iterable: only buffersize calls run ahead.
+            results = ex.map(helpers.add, itertools.count(), itertools.count(),
+                             buffersize=3)
+            self.assertEqual([next(results) for _ in range(10)],
+                             [2 * i for i in range(10)])
+            self.assertEqual(list(ex.map(helpers.add, range(5), range(5),
+                                         buffersize=1)),
+                             [0, 2, 4, 6, 8])
+            with self.assertRaises(ValueError):
+                ex.map(helpers.add, [1], [2], buffersize=0)
+            with self.assertRaises(TypeError):
+                ex.map(helpers.add, [1], [2], buffersize=2.0)
+
+    def test_map_buffersize_reads_lazily(self):
+        from concurrent.futures import ThreadPoolExecutor
+        consumed = []
+
+        def numbers():
+            for i in range(100):
+                consumed.append(i)
+                yield i
+        with ThreadPoolExecutor(max_workers=1) as ex:
+            results = ex.map(abs, numbers(), buffersize=2)
+            self.assertEqual(next(results), 0)
+            self.assertLessEqual(len(consumed), 3)
+            self.assertEqual(list(results), list(range(1, 100)))
+
+    def test_falsy_exception(self):
+        from concurrent.futures import ThreadPoolExecutor
+        for executor in (ThreadPoolExecutor, InterpreterPoolExecutor):
+            with self.subTest(executor=executor.__name__):
+                with executor(max_workers=1) as ex:
+                    f = ex.submit(raise_falsy)
+                    with self.assertRaises(FalsyError):
+                        f.result()
+                    self.assertIsInstance(f.exception(), FalsyError)
+                    self.assertIn('raised FalsyError', repr(f))
 
 
 if __name__ == '__main__':

@@ -285,6 +285,12 @@ def raise_falsy():
     raise FalsyError('falsy')
 
 
+def _exec_body_z():
+    # run_func() runs this body in __main__, which has z.
+    global w
+    w = z + 1
+
+
 def _exec_body():
     # exec() runs the body in the interpreter's __main__, which has it.
     shared_queue.put('function')
@@ -444,6 +450,176 @@ class UnboundItemsTests(unittest.TestCase):
             with self.assertRaises(ValueError):
                 q.put(1, unbounditems=bad)
         self.assertTrue(q.empty())
+
+
+class LowLevelInterpretersTests(unittest.TestCase):
+    # _interpreters under its 3.13/3.14 name and signatures.
+
+    def setUp(self):
+        import _interpreters
+        self.mod = _interpreters
+        self.id = _interpreters.create()
+        self.addCleanup(self.destroy, self.id)
+
+    def destroy(self, id):
+        try:
+            self.mod.destroy(id)
+        except self.mod.InterpreterNotFoundError:
+            pass
+
+    def test_ids_and_whence(self):
+        m = self.mod
+        self.assertEqual(m.get_main(), (0, m.WHENCE_RUNTIME))
+        self.assertEqual(m.get_current(), (0, m.WHENCE_RUNTIME))
+        self.assertIsInstance(self.id, int)
+        self.assertIn((self.id, m.WHENCE_STDLIB), m.list_all())
+        self.assertEqual(m.whence(self.id), m.WHENCE_STDLIB)
+        self.assertEqual(m.call(self.id, m.get_current),
+                         ((self.id, m.WHENCE_STDLIB), None))
+        self.assertEqual(len({m.WHENCE_UNKNOWN, m.WHENCE_RUNTIME,
+                              m.WHENCE_LEGACY_CAPI, m.WHENCE_CAPI,
+                              m.WHENCE_XI, m.WHENCE_STDLIB}), 6)
+
+    def test_configs(self):
+        m = self.mod
+        fields = {'use_main_obmalloc', 'allow_fork', 'allow_exec',
+                  'allow_threads', 'allow_daemon_threads',
+                  'check_multi_interp_extensions', 'gil'}
+        for name in ('isolated', 'legacy', 'default', 'empty'):
+            with self.subTest(name=name):
+                self.assertEqual(set(vars(m.new_config(name))), fields)
+        self.assertEqual(m.new_config('isolated').gil, 'own')
+        self.assertEqual(m.new_config('legacy').gil, 'shared')
+        self.assertEqual(m.new_config('empty').gil, 'default')
+        self.assertEqual(m.new_config('isolated', allow_fork=True).allow_fork,
+                         True)
+        self.assertEqual(vars(m.get_config(self.id)),
+                         vars(m.new_config('isolated')))
+        legacy = m.create(m.new_config('legacy'))
+        self.addCleanup(self.destroy, legacy)
+        self.assertEqual(vars(m.get_config(legacy)),
+                         vars(m.new_config('legacy')))
+        with self.assertRaises(ValueError):
+            m.new_config('nope')
+        with self.assertRaises(ValueError):
+            m.new_config(gilx='own')
+        with self.assertRaises(ValueError):
+            m.create(m.new_config(gil='mine'))
+
+    def test_exec_and_run(self):
+        m = self.mod
+        self.assertIsNone(m.exec(self.id, 'x = 1'))
+        excinfo = m.exec(self.id, 'raise KeyError("k")')
+        self.assertEqual(excinfo.type.__name__, 'KeyError')
+        self.assertIn('KeyError', excinfo.formatted)
+        self.assertIsNone(m.run_string(self.id, 'y = x + 1', {'x': 41}))
+        self.assertEqual(m.call(self.id, lambda: __import__('__main__').y),
+                         (42, None))
+        m.set___main___attrs(self.id, {'z': 5})
+        self.assertIsNone(m.run_func(self.id, _exec_body_z))
+        self.assertEqual(m.call(self.id, lambda: __import__('__main__').w),
+                         (6, None))
+        with self.assertRaises(TypeError):
+            m.run_string(self.id, b'1')
+
+    def test_call(self):
+        m = self.mod
+        self.assertEqual(m.call(self.id, helpers.add, (1, 2)), (3, None))
+        self.assertEqual(m.call(self.id, helpers.echo, (1,), {'a': 2}),
+                         (((1,), {'a': 2}), None))
+        result, excinfo = m.call(self.id, helpers.fail, ('no',))
+        self.assertIsNone(result)
+        self.assertEqual(excinfo.type.__name__, 'ValueError')
+        self.assertEqual(excinfo.msg, 'no')
+
+    def test_misc(self):
+        m = self.mod
+        self.assertFalse(m.is_running(self.id))
+        self.assertTrue(m.is_shareable(b'x'))
+        self.assertFalse(m.is_shareable([]))
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            info = m.capture_exception()
+        self.assertEqual(info.type.__name__, 'ZeroDivisionError')
+        self.assertEqual(m.capture_exception(KeyError('x')).type.__name__,
+                         'KeyError')
+        self.assertIs(m.InterpreterError, interpreters.InterpreterError)
+        self.assertIs(m.NotShareableError, NotShareableError)
+
+    def test_destroy(self):
+        m = self.mod
+        id = m.create()
+        m.destroy(id)
+        self.assertNotIn(id, [i for i, _ in m.list_all()])
+        with self.assertRaises(m.InterpreterNotFoundError):
+            m.destroy(id)
+        with self.assertRaises(m.InterpreterNotFoundError):
+            m.exec(id, 'pass')
+        with self.assertRaises(m.InterpreterError):
+            m.destroy(0)
+
+    def test_reqrefs(self):
+        m = self.mod
+        id = m.create(reqrefs=True)
+        m.incref(id)
+        self.assertIn(id, [i for i, _ in m.list_all()])
+        m.decref(id)
+        self.assertNotIn(id, [i for i, _ in m.list_all()])
+
+    def test_high_level_wraps_it(self):
+        interp = interpreters.Interpreter(self.id)
+        self.assertEqual(interp.call(helpers.add, 2, 3), 5)
+
+
+class LowLevelChannelsTests(unittest.TestCase):
+    # _interpchannels under its 3.13/3.14 name.
+
+    def test_send_recv(self):
+        import _interpchannels as ch
+        cid = ch.create()
+        self.addCleanup(ch.destroy, cid)
+        interp = interpreters.create()
+        self.addCleanup(interp.close)
+        interp.prepare_main(cid=int(cid))
+        interp.exec('import _interpchannels as ch\n'
+                    'c = ch._channel_id(cid)\n'
+                    'ch.send(c, b"spam")\n'
+                    'ch.send(c, (1, "two", None))\n'
+                    'ch.send_buffer(c, bytearray(b"buf"))\n'
+                    'ch.send(c, lambda: 3)\n')
+        self.assertEqual(ch.recv(cid), (b'spam', None))
+        self.assertEqual(ch.recv(cid), ((1, 'two', None), None))
+        view, _ = ch.recv(cid)
+        self.assertEqual(bytes(view), b'buf')
+        func, _ = ch.recv(cid)
+        self.assertEqual(func(), 3)
+        self.assertEqual(ch.recv(cid, 'default'), ('default', None))
+        with self.assertRaises(ch.ChannelEmptyError):
+            ch.recv(cid)
+        self.assertIn(cid, [c for c, *_ in ch.list_all()])
+        self.assertEqual(ch.get_channel_defaults(cid), (-1, -1))
+
+    def test_close_release(self):
+        import threading
+        import _interpchannels as ch
+        cid = ch.create()
+        with self.assertRaises(NotShareableError):
+            ch.send(cid, threading.Lock())
+        ch.send(cid, 1)
+        self.assertEqual(ch.recv(cid), (1, None))
+        ch.close(cid)
+        with self.assertRaises(ch.ChannelClosedError):
+            ch.send(cid, 2)
+        with self.assertRaises(ch.ChannelClosedError):
+            ch.recv(cid)
+        with self.assertRaises(ValueError):
+            ch.create(unboundop=7)
+        # Released by its only user, the channel is closed.
+        cid = ch.create()
+        ch.release(cid)
+        with self.assertRaises(ch.ChannelClosedError):
+            ch.send(cid, 1)
 
 
 class ExecutorTests(unittest.TestCase):

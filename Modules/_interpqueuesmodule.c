@@ -104,6 +104,10 @@ typedef struct queue {
     int64_t id;
     Py_ssize_t maxsize;        /* <= 0: unbounded */
     int unboundop;             /* put()'s default */
+    int fallback;              /* 3.14's create() argument, kept for
+                                  get_queue_defaults() */
+    int destroyed;             /* destroy(): gone for lookups; freed when
+                                  the last handle is released */
     Py_ssize_t count;
     qnode *first, *last;
     Py_ssize_t handles;        /* Queue objects, xitems, waiters */
@@ -365,7 +369,7 @@ static PyType_Spec sharedbuffer_spec = {
 /* queues (all with G.mutex held) *******************************************/
 
 static queue *
-queue_lookup_locked(int64_t qid)
+queue_lookup_any_locked(int64_t qid)
 {
     for (queue *q = G.queues; q != NULL; q = q->next) {
         if (q->id == qid) {
@@ -373,6 +377,13 @@ queue_lookup_locked(int64_t qid)
         }
     }
     return NULL;
+}
+
+static queue *
+queue_lookup_locked(int64_t qid)
+{
+    queue *q = queue_lookup_any_locked(qid);
+    return q != NULL && !q->destroyed ? q : NULL;
 }
 
 static void xitem_free_locked(xitem *it, int64_t current, sharedbuf **done);
@@ -1143,7 +1154,7 @@ wait_locked(queue *q, int putter, int forever, _PyTime_t deadline,
 }
 
 /*[clinic input]
-_interpqueues.put
+_interpqueues.put_wait
 
     qid: qid
     obj: object
@@ -1160,9 +1171,9 @@ registered UNBOUND; -1 (the default) the queue's default.
 [clinic start generated code]*/
 
 static PyObject *
-_interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
-                       int block, PyObject *timeout, int unboundop)
-/*[clinic end generated code: output=b977fb582b6f620e input=f521f498959ad20c]*/
+_interpqueues_put_wait_impl(PyObject *module, int64_t qid, PyObject *obj,
+                            int block, PyObject *timeout, int unboundop)
+/*[clinic end generated code: output=d9ec564d854e7f34 input=23fa3ee0c6dca6bc]*/
 {
     module_state *st = get_state(module);
     if (unboundop < -1 || unboundop > UNBOUND_REPLACE) {
@@ -1287,20 +1298,13 @@ get_unbound(PyObject *module, int op)
     return Py_NewRef(*registered);
 }
 
-/*[clinic input]
-_interpqueues.get
-
-    qid: qid
-    block: bool = True
-    timeout: object = None
-
-Remove the oldest item and return it, rebuilt in this interpreter.
-[clinic start generated code]*/
-
+/* get_wait() and get(): the oldest item, rebuilt here.  For an item
+   unbound by the end of its interpreter, *unboundop is set (and NULL
+   returned without an exception) when it is not NULL; else the registered
+   UNBOUND is returned or ItemInterpreterDestroyed raised. */
 static PyObject *
-_interpqueues_get_impl(PyObject *module, int64_t qid, int block,
-                       PyObject *timeout)
-/*[clinic end generated code: output=2b522ee7db1f6cce input=08d6a62fa320cb26]*/
+queue_get(PyObject *module, int64_t qid, int block, PyObject *timeout,
+          int *unboundop)
 {
     module_state *st = get_state(module);
     drain_pending();
@@ -1349,6 +1353,10 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
         /* Its interpreter has ended (see unbind_items_of()). */
         int op = node->unboundop;
         PyMem_RawFree(node);
+        if (unboundop != NULL) {
+            *unboundop = op;
+            return NULL;
+        }
         return get_unbound(module, op);
     }
     PyObject *obj = xitem_to_object(st, node->item);
@@ -1364,11 +1372,130 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
 }
 
 /*[clinic input]
+_interpqueues.get_wait
+
+    qid: qid
+    block: bool = True
+    timeout: object = None
+
+Remove the oldest item and return it, rebuilt in this interpreter.
+
+If there is none, wait up to timeout seconds (None: for ever) when block
+is true, else raise QueueEmpty.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_wait_impl(PyObject *module, int64_t qid, int block,
+                            PyObject *timeout)
+/*[clinic end generated code: output=35f2d7857935843d input=449a6ec59e1866d4]*/
+{
+    return queue_get(module, qid, block, timeout, NULL);
+}
+
+/*[clinic input]
+_interpqueues.get
+
+    qid: qid
+
+Remove the oldest item; return (item, None), as CPython 3.14 does.
+
+For an item whose interpreter has ended, return (None, unboundop).
+Raise QueueEmpty if there is none.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=b0988a0e29194f05 input=75bc862dce1e8ee2]*/
+{
+    int unboundop = -1;
+    PyObject *obj = queue_get(module, qid, 0, Py_None, &unboundop);
+    if (obj == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        return Py_BuildValue("(Oi)", Py_None, unboundop);
+    }
+    PyObject *res = PyTuple_Pack(2, obj, Py_None);
+    Py_DECREF(obj);
+    return res;
+}
+
+/*[clinic input]
+_interpqueues.put
+
+    qid: qid
+    obj: object
+    unboundop: int = -1
+    fallback: int = -1
+
+Add a copy of obj to the queue, as CPython 3.14 does; QueueFull if full.
+
+unboundop as for put_wait(); fallback is accepted for 3.14's sake:
+objects that cannot be copied are always pickled.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
+                       int unboundop, int fallback)
+/*[clinic end generated code: output=34b28acd81796b83 input=dbfe4d16a3f8ee34]*/
+{
+    return _interpqueues_put_wait_impl(module, qid, obj, 0, Py_None,
+                                       unboundop);
+}
+
+/*[clinic input]
+_interpqueues.destroy
+
+    qid: qid
+
+Clear the queue and make it gone, as CPython 3.14 does.
+
+Every later use of its id raises QueueNotFoundError; waiting calls wake
+up and raise it.  Its memory goes with the last handle.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_destroy_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=46b35623f080cbff input=1458270971edb054]*/
+{
+    module_state *st = get_state(module);
+    sharedbuf *done = NULL;
+    int64_t current = current_interp_id();
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    qnode *items = NULL;
+    if (q != NULL) {
+        q->destroyed = 1;
+        items = q->first;
+        q->first = q->last = NULL;
+        q->count = 0;
+        while (q->getters != NULL || q->putters != NULL) {
+            wake_one_locked(&q->getters);
+            wake_one_locked(&q->putters);
+        }
+    }
+    while (items != NULL) {
+        qnode *n = items;
+        items = n->next;
+        xitem_free_locked(n->item, current, &done);
+        PyMem_RawFree(n);
+    }
+    UNLOCK();
+    finish_all(done);
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    Py_RETURN_NONE;
+}
+
+/*[clinic input]
 _interpqueues.create
 
     maxsize: Py_ssize_t = 0
-    unboundop: int = 0
-        put()'s default (see put()).
+    unboundop: int = -1
+        put()'s default (see put_wait()); -1: UNBOUND (3), as in 3.14.
+    fallback: int = -1
+        Accepted for CPython 3.14's sake.
 
 Create a queue holding one handle, which the caller takes over.
 
@@ -1377,9 +1504,12 @@ Return its id.
 
 static PyObject *
 _interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize,
-                          int unboundop)
-/*[clinic end generated code: output=8b5710230fd53488 input=a1d46a1190e8cb64]*/
+                          int unboundop, int fallback)
+/*[clinic end generated code: output=d95ce55c47a29ab2 input=c2aaef7b85e5b117]*/
 {
+    if (unboundop == -1) {
+        unboundop = UNBOUND_REPLACE;
+    }
     if (unboundop < 0 || unboundop > UNBOUND_REPLACE) {
         PyErr_Format(PyExc_ValueError, "unsupported unboundop %d",
                      unboundop);
@@ -1392,6 +1522,7 @@ _interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize,
     }
     q->maxsize = maxsize;
     q->unboundop = unboundop;
+    q->fallback = fallback;
     /* One handle for the creator until it binds a Queue object, which
        the caller does at once (bind() then release()). */
     q->handles = 1;
@@ -1410,7 +1541,9 @@ change_handles(PyObject *module, int64_t qid, int delta)
     sharedbuf *done = NULL;
     int64_t current = current_interp_id();
     LOCK();
-    queue *q = queue_lookup_locked(qid);
+    /* A destroyed queue's handles are still released. */
+    queue *q = delta > 0 ? queue_lookup_locked(qid)
+                         : queue_lookup_any_locked(qid);
     if (q != NULL) {
         if (delta > 0) {
             q->handles++;
@@ -1467,13 +1600,91 @@ queue_info(PyObject *module, int64_t qid, int what)
     LOCK();
     queue *q = queue_lookup_locked(qid);
     if (q != NULL) {
-        v = what == 0 ? q->count : what == 1 ? q->maxsize : q->handles;
+        v = what == 0 ? q->count : what == 1 ? q->maxsize
+            : what == 2 ? q->handles
+            : (q->maxsize > 0 && q->count >= q->maxsize);
     }
     UNLOCK();
     if (q == NULL) {
         return not_found(st, qid);
     }
-    return PyLong_FromSsize_t(v);
+    return what == 3 ? PyBool_FromLong(v) : PyLong_FromSsize_t(v);
+}
+
+/*[clinic input]
+_interpqueues.get_count
+
+    qid: qid
+    /
+
+How many items the queue holds (CPython 3.14's name).
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_count_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=fb9e66e829cdd964 input=42ed512ff352e544]*/
+{
+    return queue_info(module, qid, 0);
+}
+
+/*[clinic input]
+_interpqueues.get_maxsize
+
+    qid: qid
+    /
+
+The most items the queue may hold (CPython 3.14's name).
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_maxsize_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=074202b9c6dc37bf input=6f1d6e3a91d01019]*/
+{
+    return queue_info(module, qid, 1);
+}
+
+/*[clinic input]
+_interpqueues.is_full
+
+    qid: qid
+    /
+
+Whether the queue holds maxsize items.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_is_full_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=47a6e18477cddfee input=0e088c4b54c60324]*/
+{
+    return queue_info(module, qid, 3);
+}
+
+/*[clinic input]
+_interpqueues.get_queue_defaults
+
+    qid: qid
+    /
+
+The queue's (unboundop, fallback), as given to create().
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_queue_defaults_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=b1b8b8103834191a input=c0bf87b496981e2a]*/
+{
+    module_state *st = get_state(module);
+    int unboundop = 0, fallback = 0;
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    if (q != NULL) {
+        unboundop = q->unboundop;
+        fallback = q->fallback;
+    }
+    UNLOCK();
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    return Py_BuildValue("(ii)", unboundop, fallback);
 }
 
 /*[clinic input]
@@ -1527,12 +1738,12 @@ _interpqueues_handles_impl(PyObject *module, int64_t qid)
 /*[clinic input]
 _interpqueues.list_all
 
-The ids of every queue, oldest first.
+(id, unboundop, fallback) of every queue, oldest first, as in 3.14.
 [clinic start generated code]*/
 
 static PyObject *
 _interpqueues_list_all_impl(PyObject *module)
-/*[clinic end generated code: output=974280cb6442afdb input=c81702a3bea44420]*/
+/*[clinic end generated code: output=974280cb6442afdb input=865cfa3e5442fdcc]*/
 {
     PyObject *list = PyList_New(0);
     if (list == NULL) {
@@ -1543,11 +1754,17 @@ _interpqueues_list_all_impl(PyObject *module)
     for (queue *q = G.queues; q != NULL; q = q->next) {
         n++;
     }
-    int64_t *ids = PyMem_RawMalloc((n ? n : 1) * sizeof(int64_t));
+    /* id, unboundop, fallback of each queue */
+    int64_t *ids = PyMem_RawMalloc((n ? n : 1) * 3 * sizeof(int64_t));
     if (ids != NULL) {
         n = 0;
         for (queue *q = G.queues; q != NULL; q = q->next) {
-            ids[n++] = q->id;
+            if (!q->destroyed) {
+                ids[3 * n] = q->id;
+                ids[3 * n + 1] = q->unboundop;
+                ids[3 * n + 2] = q->fallback;
+                n++;
+            }
         }
     }
     UNLOCK();
@@ -1556,7 +1773,9 @@ _interpqueues_list_all_impl(PyObject *module)
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
-        PyObject *id = PyLong_FromLongLong(ids[i]);
+        PyObject *id = Py_BuildValue("(LLL)", (long long)ids[3 * i],
+                                     (long long)ids[3 * i + 1],
+                                     (long long)ids[3 * i + 2]);
         if (id == NULL || PyList_Append(list, id) < 0) {
             Py_XDECREF(id);
             Py_CLEAR(list);
@@ -1636,6 +1855,30 @@ _interpqueues__register_impl(PyObject *module, PyObject *qcls,
     if (item_destroyed != NULL) {
         Py_XSETREF(st->item_destroyed, Py_NewRef(item_destroyed));
     }
+    Py_RETURN_NONE;
+}
+
+/*[clinic input]
+_interpqueues._register_heap_types
+
+    queuetype: object
+    emptyerror: object
+    fullerror: object
+    /
+
+Accepted for CPython 3.14's concurrent.interpreters; does nothing.
+
+percore's concurrent.interpreters registers its classes with _register()
+and raises its own QueueEmpty and QueueFull.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues__register_heap_types_impl(PyObject *module,
+                                        PyObject *queuetype,
+                                        PyObject *emptyerror,
+                                        PyObject *fullerror)
+/*[clinic end generated code: output=8d7b129b64dcd01f input=1f8c79b1f432de8b]*/
+{
     Py_RETURN_NONE;
 }
 
@@ -1743,6 +1986,14 @@ static PyMethodDef module_methods[] = {
     _INTERPQUEUES_BIND_METHODDEF
     _INTERPQUEUES_RELEASE_METHODDEF
     _INTERPQUEUES_QSIZE_METHODDEF
+    _INTERPQUEUES_GET_COUNT_METHODDEF
+    _INTERPQUEUES_GET_MAXSIZE_METHODDEF
+    _INTERPQUEUES_IS_FULL_METHODDEF
+    _INTERPQUEUES_GET_QUEUE_DEFAULTS_METHODDEF
+    _INTERPQUEUES__REGISTER_HEAP_TYPES_METHODDEF
+    _INTERPQUEUES_PUT_WAIT_METHODDEF
+    _INTERPQUEUES_GET_WAIT_METHODDEF
+    _INTERPQUEUES_DESTROY_METHODDEF
     _INTERPQUEUES_MAXSIZE_METHODDEF
     _INTERPQUEUES_HANDLES_METHODDEF
     _INTERPQUEUES_LIST_ALL_METHODDEF

@@ -248,9 +248,9 @@ class Interpreter(_Handle):
     def _run(self, func, request):
         """Run _interpreters_remote.<func> in the interpreter on a queue
         holding request; return the result or raise ExecutionFailed."""
-        qid = _iq.create()
+        qid = _iq.create(0, 0)   # items kept, whoever ends
         try:
-            _iq.put(qid, request, False)
+            _iq.put(qid, request)
             script = ('import _interpreters_remote\n'
                       f'_interpreters_remote.{func}({qid})\n')
             try:
@@ -269,7 +269,7 @@ class Interpreter(_Handle):
                 raise InterpreterError(
                     f'interpreter {self._id} failed to run the request: '
                     f'{msg}') from None
-            ok, value = _iq.get(qid, False)
+            ok, value = _iq.get_wait(qid, False)
         finally:
             _iq.release(qid)
         if ok is None:

@@ -106,9 +106,9 @@ class Queue(_Handle):
         unbounditems (None: the queue's) says what becomes of the item if
         this interpreter ends before it is taken (see create())."""
         if unbounditems is None:
-            _iq.put(self._id, obj, block, timeout)
+            _iq.put_wait(self._id, obj, block, timeout)
         else:
-            _iq.put(self._id, obj, block, timeout,
+            _iq.put_wait(self._id, obj, block, timeout,
                     unboundop=_crossinterp.resolve_unbound(unbounditems))
 
     def put_nowait(self, obj, *, unbounditems=None):
@@ -118,7 +118,7 @@ class Queue(_Handle):
         """Remove and return the oldest item; if there is none, wait up to
         timeout seconds (None: for ever) when block is true, else raise
         QueueEmpty at once."""
-        return _iq.get(self._id, block, timeout)
+        return _iq.get_wait(self._id, block, timeout)
 
     def get_nowait(self):
-        return _iq.get(self._id, False)
+        return _iq.get_wait(self._id, False)

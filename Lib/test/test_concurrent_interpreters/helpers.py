@@ -29,6 +29,12 @@ def interpreter_id():
     return _interpqueues.current_interpreter_id()
 
 
+def queue_ids():
+    """The ids of the queues that exist now."""
+    import _interpqueues
+    return [qid for qid, *_ in _interpqueues.list_all()]
+
+
 def pid():
     return os.getpid()
 

@@ -572,6 +572,84 @@ class LowLevelInterpretersTests(unittest.TestCase):
         self.assertEqual(interp.call(helpers.add, 2, 3), 5)
 
 
+class LowLevelQueuesTests(unittest.TestCase):
+    # _interpqueues with CPython 3.14's functions (percore's blocking ones
+    # are put_wait() and get_wait()).
+
+    def test_314_api(self):
+        import _interpqueues as q
+        qid = q.create(2, 3, -1)
+        q.bind(qid)
+        self.addCleanup(q.release, qid)
+        self.assertIn((qid, 3, -1), q.list_all())
+        self.assertEqual(q.get_queue_defaults(qid), (3, -1))
+        self.assertEqual(q.get_maxsize(qid), 2)
+        self.assertEqual(q.get_count(qid), 0)
+        with self.assertRaises(q.QueueEmpty):
+            q.get(qid)
+        q.put(qid, (1, 'a'), -1, -1)
+        q.put(qid, b'b')
+        self.assertTrue(q.is_full(qid))
+        with self.assertRaises(interpreters.QueueFull):
+            q.put(qid, 3)
+        self.assertEqual(q.get(qid), ((1, 'a'), None))
+        self.assertEqual(q.get(qid), (b'b', None))
+        self.assertFalse(q.is_full(qid))
+        self.assertIsNone(q._register_heap_types(object, q.QueueEmpty,
+                                                 q.QueueError))
+        with self.assertRaises(ValueError):
+            q.create(0, 9)
+
+    def test_unbound_item(self):
+        import _interpqueues as q
+        qid = q.create(0, 3)
+        q.bind(qid)
+        self.addCleanup(q.release, qid)
+        interp = interpreters.create()
+        interp.prepare_main(qid=qid)
+        interp.exec('import _interpqueues as q\n'
+                    'q.put(qid, 1)\n'
+                    'q.put(qid, 2, 2)\n'
+                    'q.put(qid, 3, 1)\n')
+        interp.close()
+        self.assertEqual(q.get_count(qid), 2)
+        self.assertEqual(q.get(qid), (None, 3))
+        self.assertEqual(q.get(qid), (None, 2))
+
+    def test_destroy(self):
+        import threading
+        import _interpqueues as q
+        qid = q.create()     # holding one handle
+        q.put(qid, 1)
+        errors = []
+        ready = threading.Event()
+
+        def wait():
+            ready.set()
+            try:
+                q.get_wait(qid, True, 30)
+                q.get_wait(qid, True, 30)
+            except q.QueueNotFoundError as exc:
+                errors.append(exc)
+        t = threading.Thread(target=wait)
+        t.start()
+        ready.wait()
+        # The waiter took the item and waits for another, or has not
+        # started waiting yet; either way destroy() ends its wait.
+        q.destroy(qid)
+        t.join()
+        self.assertEqual(len(errors), 1)
+        self.assertNotIn(qid, helpers.queue_ids())
+        for func in (q.get, q.get_count, q.bind, q.destroy):
+            with self.assertRaises(q.QueueNotFoundError):
+                func(qid)
+        with self.assertRaises(q.QueueNotFoundError):
+            q.put(qid, 1)
+        q.release(qid)   # the handle taken before destroy() goes too
+        with self.assertRaises(q.QueueNotFoundError):
+            q.release(qid)
+
+
 class LowLevelChannelsTests(unittest.TestCase):
     # _interpchannels under its 3.13/3.14 name.
 

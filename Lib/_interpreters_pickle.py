@@ -42,6 +42,7 @@ def _function():
 _FunctionType = type(_function)
 _CodeType = type(_function.__code__)
 _ModuleType = type(sys)
+_MappingProxyType = type(type.__dict__)
 _CellType = type((lambda x: lambda: x)(0).__closure__[0])
 _HEAPTYPE = 1 << 9   # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
@@ -161,7 +162,10 @@ class _Pickler(_pickle.Pickler):
             if _by_value(obj):
                 return _reduce_function(obj)
         elif isinstance(obj, type):
-            if obj.__flags__ & _HEAPTYPE and _by_value(obj):
+            if (obj.__flags__ & _HEAPTYPE and _by_value(obj)
+                    and tp.__module__ != 'enum'):
+                # (Enumerations are built by their metaclass from their
+                # members, not from a namespace: they go by reference.)
                 return _reduce_class(obj)
         elif tp is _ModuleRef:
             return (_import, (obj.name,))
@@ -169,6 +173,9 @@ class _Pickler(_pickle.Pickler):
             return (tp, (obj.__func__,))
         elif tp is property:
             return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
+        elif tp is _MappingProxyType:
+            # In class namespaces (a dataclass's field metadata, say).
+            return (_mappingproxy, (dict(obj),))
         return NotImplemented
 
 
@@ -227,6 +234,10 @@ def _reduce_class(cls):
             (origin, type(cls), cls.__name__, cls.__qualname__,
              cls.__module__, cls.__bases__, slots, cls.__doc__),
             items, None, None, _set_class_state)
+
+
+def _mappingproxy(mapping):
+    return _MappingProxyType(mapping)
 
 
 def _import(name):

@@ -90,6 +90,14 @@ _CO_VARARGS = 0x04
 _CO_VARKEYWORDS = 0x08
 
 
+def _is_reply(item):
+    """Whether item is _interpreters_remote's (ok, value) reply, not a
+    request: a request is source text, marshalled code, a (callable, args,
+    kwargs) triple or a tuple of (name, value) pairs."""
+    return (type(item) is tuple and len(item) == 2
+            and (item[0] is True or item[0] is False or item[0] is None))
+
+
 def _not_found(id):
     return InterpreterNotFoundError(f'interpreter {id} not found '
                                     f'(it was closed or never existed)')
@@ -269,7 +277,13 @@ class Interpreter(_Handle):
                 raise InterpreterError(
                     f'interpreter {self._id} failed to run the request: '
                     f'{msg}') from None
-            ok, value = _iq.get_wait(qid, False)
+            reply = _iq.get_wait(qid, False)
+            if not _is_reply(reply):
+                # The interpreter could not rebuild the request (its
+                # unpickling failed there), which went back to the front
+                # of the queue; the reply follows it.
+                reply = _iq.get_wait(qid, False)
+            ok, value = reply
         finally:
             _iq.release(qid)
         if ok is None:

@@ -242,6 +242,31 @@ class ByValueTests(unittest.TestCase):
         self.assertIs(type(back), Box)
         self.assertEqual(back.value, 7)
 
+    def test_local_dataclass(self):
+        import dataclasses
+
+        @dataclasses.dataclass
+        class Pair:
+            a: int
+            b: int = 2
+
+            def total(self):
+                return self.a + self.b
+        self.assertEqual(self.interp.call(lambda p: p.total(), Pair(1)), 3)
+        back = self.interp.call(lambda: Pair(5, 6))
+        self.assertIs(type(back), Pair)
+        self.assertEqual(back, Pair(5, 6))
+
+    def test_request_not_rebuilt(self):
+        # The interpreter cannot rebuild the request (its unpickling fails
+        # there, as for an enumeration of __main__): the call raises
+        # ExecutionFailed, and the interpreter stays usable.
+        self.interp.call(helpers.fail_next_rebuild, LookupError('gone'))
+        with self.assertRaises(ExecutionFailed) as cm:
+            self.interp.call(helpers.echo, helpers.RebuildsOnSecondTry(1))
+        self.assertEqual(cm.exception.excinfo.type.__name__, 'LookupError')
+        self.assertEqual(self.interp.call(helpers.add, 1, 1), 2)
+
     def test_function_comes_back_as_itself(self):
         f = lambda: 1
         self.assertIs(self.interp.call(lambda g: g, f), f)

@@ -25,6 +25,7 @@ imported by the receiver.
 
 import _pickle
 import io
+import itertools
 import marshal
 import sys
 import _interpqueues
@@ -81,7 +82,7 @@ def dumps(obj):
 # are never reused for another object.
 _sent = {}
 _serials = {}
-_next_serial = 0
+_next_serial = itertools.count(1).__next__   # atomic under the GIL
 # Objects rebuilt here: (origin, serial) -> weak reference, and
 # id() -> (weak reference, (origin, serial)).
 _built = {}
@@ -101,9 +102,7 @@ def _identity(obj):
     if known is not None and known[0]() is obj:
         serial = known[1]
     else:
-        global _next_serial
-        _next_serial += 1
-        serial = _next_serial
+        serial = _next_serial()
         key = id(obj)
 
         def forget(_, key=key, serial=serial):

@@ -36,16 +36,24 @@ def _excinfo(exc):
 
 def _reply(qid, ok, value):
     try:
-        _iq.put(qid, (ok, value), False)
+        _iq.put(qid, (ok, value))
+    except _iq.NotShareableError as exc:
+        # The result cannot cross: the caller raises NotShareableError.
+        _iq.put(qid, (None, str(exc)))
     except BaseException as exc:
-        # NotShareableError for the result, say.
-        _iq.put(qid, (False, _excinfo(exc)), False)
+        _iq.put(qid, (False, _excinfo(exc)))
 
 
 def run_exec(qid):
     try:
-        source = _iq.get(qid, False)
-        exec(compile(source, '<string>', 'exec'), __main__.__dict__)
+        source = _iq.get_wait(qid, False)
+        if isinstance(source, bytes):
+            # A code object, marshalled by the caller.
+            import marshal
+            code = marshal.loads(source)
+        else:
+            code = compile(source, '<string>', 'exec')
+        exec(code, __main__.__dict__)
     except BaseException as exc:
         _reply(qid, False, _excinfo(exc))
     else:
@@ -54,7 +62,7 @@ def run_exec(qid):
 
 def run_call(qid):
     try:
-        func, args, kwargs = _iq.get(qid, False)
+        func, args, kwargs = _iq.get_wait(qid, False)
         result = func(*args, **kwargs)
     except BaseException as exc:
         _reply(qid, False, _excinfo(exc))
@@ -64,7 +72,7 @@ def run_call(qid):
 
 def run_prepare(qid):
     try:
-        items = _iq.get(qid, False)
+        items = _iq.get_wait(qid, False)
         ns = __main__.__dict__
         for name, value in items:
             ns[name] = value

@@ -77,9 +77,21 @@ typedef struct xitem {
    lets every interpreter rebuild whatever another one could put. */
 #define XITEM_MAX_DEPTH 1000
 
+/* What becomes of an item when the interpreter that put it ends
+   (CPython 3.14's "unbounditems"): UNBOUND_KEEP keeps it, the others as
+   concurrent.interpreters' UNBOUND_REMOVE, UNBOUND_ERROR and UNBOUND. */
+enum unboundop {
+    UNBOUND_KEEP = 0,
+    UNBOUND_REMOVE = 1,
+    UNBOUND_ERROR = 2,
+    UNBOUND_REPLACE = 3,
+};
+
 typedef struct qnode {
     struct qnode *next;
-    xitem *item;
+    xitem *item;              /* NULL once unbound (UNBOUND_ERROR/REPLACE) */
+    int64_t owner;            /* the interpreter that put it */
+    int unboundop;
 } qnode;
 
 typedef struct waiter {
@@ -91,6 +103,11 @@ typedef struct queue {
     struct queue *next;
     int64_t id;
     Py_ssize_t maxsize;        /* <= 0: unbounded */
+    int unboundop;             /* put()'s default */
+    int fallback;              /* 3.14's create() argument, kept for
+                                  get_queue_defaults() */
+    int destroyed;             /* destroy(): gone for lookups; freed when
+                                  the last handle is released */
     Py_ssize_t count;
     qnode *first, *last;
     Py_ssize_t handles;        /* Queue objects, xitems, waiters */
@@ -170,6 +187,8 @@ typedef struct {
     PyTypeObject *SharedBufferType;
     PyObject *queue_cls;       /* registered by concurrent.interpreters */
     PyObject *interp_cls;
+    PyObject *unbound;         /* what get() returns for UNBOUND_REPLACE */
+    PyObject *item_destroyed;  /* what it raises for UNBOUND_ERROR */
     PyObject *dumps;           /* _pickle.dumps / loads, imported lazily */
     PyObject *loads;
 } module_state;
@@ -350,7 +369,7 @@ static PyType_Spec sharedbuffer_spec = {
 /* queues (all with G.mutex held) *******************************************/
 
 static queue *
-queue_lookup_locked(int64_t qid)
+queue_lookup_any_locked(int64_t qid)
 {
     for (queue *q = G.queues; q != NULL; q = q->next) {
         if (q->id == qid) {
@@ -358,6 +377,13 @@ queue_lookup_locked(int64_t qid)
         }
     }
     return NULL;
+}
+
+static queue *
+queue_lookup_locked(int64_t qid)
+{
+    queue *q = queue_lookup_any_locked(qid);
+    return q != NULL && !q->destroyed ? q : NULL;
 }
 
 static void xitem_free_locked(xitem *it, int64_t current, sharedbuf **done);
@@ -456,6 +482,9 @@ static void
 visit_held_queues(xitem *it, void (*visit)(queue *, queue **),
                   queue **list)
 {
+    if (it == NULL) {
+        return;    /* an unbound item's marker */
+    }
     if (it->kind == X_TUPLE) {
         for (Py_ssize_t i = 0; i < it->len; i++) {
             visit_held_queues(it->u.items[i], visit, list);
@@ -649,14 +678,12 @@ ensure_pickle(module_state *st)
     if (st->dumps != NULL) {
         return 0;
     }
-    /* The C accelerator, which pickle.dumps and pickle.loads are, without
-       pickle.py's own imports (re, enum, ...): a new interpreter's first
-       call pays for every import on its way. */
-    PyObject *pickle = PyImport_ImportModule("_pickle");
-    if (pickle == NULL && PyErr_ExceptionMatches(PyExc_ImportError)) {
-        PyErr_Clear();
-        pickle = PyImport_ImportModule("pickle");
-    }
+    /* _interpreters_pickle: the C accelerator's dumps and loads, without
+       pickle.py's own imports (re, enum, ...), since a new interpreter's
+       first call pays for every import on its way; its dumps() sends by
+       value the functions and classes another interpreter cannot import
+       (those of __main__, lambdas, local ones). */
+    PyObject *pickle = PyImport_ImportModule("_interpreters_pickle");
     if (pickle == NULL) {
         return -1;
     }
@@ -1127,22 +1154,33 @@ wait_locked(queue *q, int putter, int forever, _PyTime_t deadline,
 }
 
 /*[clinic input]
-_interpqueues.put
+_interpqueues.put_wait
 
     qid: qid
     obj: object
     block: bool = True
     timeout: object = None
+    *
+    unboundop: int = -1
 
 Add a copy of obj to the queue; wait for room if it is full.
+
+unboundop says what becomes of the item if the interpreter putting it
+ends first: 0 kept, 1 removed, 2 get() raises, 3 get() returns the
+registered UNBOUND; -1 (the default) the queue's default.
 [clinic start generated code]*/
 
 static PyObject *
-_interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
-                       int block, PyObject *timeout)
-/*[clinic end generated code: output=6caacbd797898ded input=9f3a3c1bce699279]*/
+_interpqueues_put_wait_impl(PyObject *module, int64_t qid, PyObject *obj,
+                            int block, PyObject *timeout, int unboundop)
+/*[clinic end generated code: output=d9ec564d854e7f34 input=23fa3ee0c6dca6bc]*/
 {
     module_state *st = get_state(module);
+    if (unboundop < -1 || unboundop > UNBOUND_REPLACE) {
+        PyErr_Format(PyExc_ValueError, "unsupported unboundop %d",
+                     unboundop);
+        return NULL;
+    }
     drain_pending();
     _PyTime_t deadline;
     int forever;
@@ -1160,6 +1198,7 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
     }
     node->next = NULL;
     node->item = it;
+    node->owner = current_interp_id();
 
     LOCK();
     for (;;) {
@@ -1170,6 +1209,7 @@ _interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
             xitem_free(it);
             return not_found(st, qid);
         }
+        node->unboundop = unboundop < 0 ? q->unboundop : unboundop;
         if (q->maxsize <= 0 || q->count < q->maxsize) {
             if (q->last) {
                 q->last->next = node;
@@ -1232,20 +1272,39 @@ requeue_front(int64_t qid, qnode *node)
     }
 }
 
-/*[clinic input]
-_interpqueues.get
-
-    qid: qid
-    block: bool = True
-    timeout: object = None
-
-Remove the oldest item and return it, rebuilt in this interpreter.
-[clinic start generated code]*/
-
 static PyObject *
-_interpqueues_get_impl(PyObject *module, int64_t qid, int block,
-                       PyObject *timeout)
-/*[clinic end generated code: output=2b522ee7db1f6cce input=08d6a62fa320cb26]*/
+get_unbound(PyObject *module, int op)
+{
+    module_state *st = get_state(module);
+    PyObject **registered = op == UNBOUND_ERROR ? &st->item_destroyed
+                                                : &st->unbound;
+    if (*registered == NULL) {
+        /* Importing concurrent.interpreters registers both. */
+        PyObject *mod = PyImport_ImportModule("concurrent.interpreters");
+        if (mod == NULL) {
+            return NULL;
+        }
+        Py_DECREF(mod);
+    }
+    if (op == UNBOUND_ERROR) {
+        PyErr_SetString(*registered ? *registered : st->QueueError,
+                        "the interpreter that put the item has ended");
+        return NULL;
+    }
+    if (*registered == NULL) {
+        PyErr_SetString(st->QueueError, "no UNBOUND object registered");
+        return NULL;
+    }
+    return Py_NewRef(*registered);
+}
+
+/* get_wait() and get(): the oldest item, rebuilt here.  For an item
+   unbound by the end of its interpreter, *unboundop is set (and NULL
+   returned without an exception) when it is not NULL; else the registered
+   UNBOUND is returned or ItemInterpreterDestroyed raised. */
+static PyObject *
+queue_get(PyObject *module, int64_t qid, int block, PyObject *timeout,
+          int *unboundop)
 {
     module_state *st = get_state(module);
     drain_pending();
@@ -1290,6 +1349,16 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
         }
     }
     UNLOCK();
+    if (node->item == NULL) {
+        /* Its interpreter has ended (see unbind_items_of()). */
+        int op = node->unboundop;
+        PyMem_RawFree(node);
+        if (unboundop != NULL) {
+            *unboundop = op;
+            return NULL;
+        }
+        return get_unbound(module, op);
+    }
     PyObject *obj = xitem_to_object(st, node->item);
     if (obj == NULL) {
         /* Unpickling failed, or memory ran out: the item goes back to
@@ -1303,9 +1372,130 @@ _interpqueues_get_impl(PyObject *module, int64_t qid, int block,
 }
 
 /*[clinic input]
+_interpqueues.get_wait
+
+    qid: qid
+    block: bool = True
+    timeout: object = None
+
+Remove the oldest item and return it, rebuilt in this interpreter.
+
+If there is none, wait up to timeout seconds (None: for ever) when block
+is true, else raise QueueEmpty.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_wait_impl(PyObject *module, int64_t qid, int block,
+                            PyObject *timeout)
+/*[clinic end generated code: output=35f2d7857935843d input=449a6ec59e1866d4]*/
+{
+    return queue_get(module, qid, block, timeout, NULL);
+}
+
+/*[clinic input]
+_interpqueues.get
+
+    qid: qid
+
+Remove the oldest item; return (item, None), as CPython 3.14 does.
+
+For an item whose interpreter has ended, return (None, unboundop).
+Raise QueueEmpty if there is none.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=b0988a0e29194f05 input=75bc862dce1e8ee2]*/
+{
+    int unboundop = -1;
+    PyObject *obj = queue_get(module, qid, 0, Py_None, &unboundop);
+    if (obj == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        return Py_BuildValue("(Oi)", Py_None, unboundop);
+    }
+    PyObject *res = PyTuple_Pack(2, obj, Py_None);
+    Py_DECREF(obj);
+    return res;
+}
+
+/*[clinic input]
+_interpqueues.put
+
+    qid: qid
+    obj: object
+    unboundop: int = -1
+    fallback: int = -1
+
+Add a copy of obj to the queue, as CPython 3.14 does; QueueFull if full.
+
+unboundop as for put_wait(); fallback is accepted for 3.14's sake:
+objects that cannot be copied are always pickled.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_put_impl(PyObject *module, int64_t qid, PyObject *obj,
+                       int unboundop, int fallback)
+/*[clinic end generated code: output=34b28acd81796b83 input=dbfe4d16a3f8ee34]*/
+{
+    return _interpqueues_put_wait_impl(module, qid, obj, 0, Py_None,
+                                       unboundop);
+}
+
+/*[clinic input]
+_interpqueues.destroy
+
+    qid: qid
+
+Clear the queue and make it gone, as CPython 3.14 does.
+
+Every later use of its id raises QueueNotFoundError; waiting calls wake
+up and raise it.  Its memory goes with the last handle.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_destroy_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=46b35623f080cbff input=1458270971edb054]*/
+{
+    module_state *st = get_state(module);
+    sharedbuf *done = NULL;
+    int64_t current = current_interp_id();
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    qnode *items = NULL;
+    if (q != NULL) {
+        q->destroyed = 1;
+        items = q->first;
+        q->first = q->last = NULL;
+        q->count = 0;
+        while (q->getters != NULL || q->putters != NULL) {
+            wake_one_locked(&q->getters);
+            wake_one_locked(&q->putters);
+        }
+    }
+    while (items != NULL) {
+        qnode *n = items;
+        items = n->next;
+        xitem_free_locked(n->item, current, &done);
+        PyMem_RawFree(n);
+    }
+    UNLOCK();
+    finish_all(done);
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    Py_RETURN_NONE;
+}
+
+/*[clinic input]
 _interpqueues.create
 
     maxsize: Py_ssize_t = 0
+    unboundop: int = -1
+        put()'s default (see put_wait()); -1: UNBOUND (3), as in 3.14.
+    fallback: int = -1
+        Accepted for CPython 3.14's sake.
 
 Create a queue holding one handle, which the caller takes over.
 
@@ -1313,15 +1503,26 @@ Return its id.
 [clinic start generated code]*/
 
 static PyObject *
-_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize)
-/*[clinic end generated code: output=1ef9ac9b38d4ab7e input=99b61165a86d8253]*/
+_interpqueues_create_impl(PyObject *module, Py_ssize_t maxsize,
+                          int unboundop, int fallback)
+/*[clinic end generated code: output=d95ce55c47a29ab2 input=c2aaef7b85e5b117]*/
 {
+    if (unboundop == -1) {
+        unboundop = UNBOUND_REPLACE;
+    }
+    if (unboundop < 0 || unboundop > UNBOUND_REPLACE) {
+        PyErr_Format(PyExc_ValueError, "unsupported unboundop %d",
+                     unboundop);
+        return NULL;
+    }
     drain_pending();
     queue *q = PyMem_RawCalloc(1, sizeof(queue));
     if (q == NULL) {
         return PyErr_NoMemory();
     }
     q->maxsize = maxsize;
+    q->unboundop = unboundop;
+    q->fallback = fallback;
     /* One handle for the creator until it binds a Queue object, which
        the caller does at once (bind() then release()). */
     q->handles = 1;
@@ -1340,7 +1541,9 @@ change_handles(PyObject *module, int64_t qid, int delta)
     sharedbuf *done = NULL;
     int64_t current = current_interp_id();
     LOCK();
-    queue *q = queue_lookup_locked(qid);
+    /* A destroyed queue's handles are still released. */
+    queue *q = delta > 0 ? queue_lookup_locked(qid)
+                         : queue_lookup_any_locked(qid);
     if (q != NULL) {
         if (delta > 0) {
             q->handles++;
@@ -1397,13 +1600,91 @@ queue_info(PyObject *module, int64_t qid, int what)
     LOCK();
     queue *q = queue_lookup_locked(qid);
     if (q != NULL) {
-        v = what == 0 ? q->count : what == 1 ? q->maxsize : q->handles;
+        v = what == 0 ? q->count : what == 1 ? q->maxsize
+            : what == 2 ? q->handles
+            : (q->maxsize > 0 && q->count >= q->maxsize);
     }
     UNLOCK();
     if (q == NULL) {
         return not_found(st, qid);
     }
-    return PyLong_FromSsize_t(v);
+    return what == 3 ? PyBool_FromLong(v) : PyLong_FromSsize_t(v);
+}
+
+/*[clinic input]
+_interpqueues.get_count
+
+    qid: qid
+    /
+
+How many items the queue holds (CPython 3.14's name).
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_count_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=fb9e66e829cdd964 input=42ed512ff352e544]*/
+{
+    return queue_info(module, qid, 0);
+}
+
+/*[clinic input]
+_interpqueues.get_maxsize
+
+    qid: qid
+    /
+
+The most items the queue may hold (CPython 3.14's name).
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_maxsize_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=074202b9c6dc37bf input=6f1d6e3a91d01019]*/
+{
+    return queue_info(module, qid, 1);
+}
+
+/*[clinic input]
+_interpqueues.is_full
+
+    qid: qid
+    /
+
+Whether the queue holds maxsize items.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_is_full_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=47a6e18477cddfee input=0e088c4b54c60324]*/
+{
+    return queue_info(module, qid, 3);
+}
+
+/*[clinic input]
+_interpqueues.get_queue_defaults
+
+    qid: qid
+    /
+
+The queue's (unboundop, fallback), as given to create().
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues_get_queue_defaults_impl(PyObject *module, int64_t qid)
+/*[clinic end generated code: output=b1b8b8103834191a input=c0bf87b496981e2a]*/
+{
+    module_state *st = get_state(module);
+    int unboundop = 0, fallback = 0;
+    LOCK();
+    queue *q = queue_lookup_locked(qid);
+    if (q != NULL) {
+        unboundop = q->unboundop;
+        fallback = q->fallback;
+    }
+    UNLOCK();
+    if (q == NULL) {
+        return not_found(st, qid);
+    }
+    return Py_BuildValue("(ii)", unboundop, fallback);
 }
 
 /*[clinic input]
@@ -1457,12 +1738,12 @@ _interpqueues_handles_impl(PyObject *module, int64_t qid)
 /*[clinic input]
 _interpqueues.list_all
 
-The ids of every queue, oldest first.
+(id, unboundop, fallback) of every queue, oldest first, as in 3.14.
 [clinic start generated code]*/
 
 static PyObject *
 _interpqueues_list_all_impl(PyObject *module)
-/*[clinic end generated code: output=974280cb6442afdb input=c81702a3bea44420]*/
+/*[clinic end generated code: output=974280cb6442afdb input=865cfa3e5442fdcc]*/
 {
     PyObject *list = PyList_New(0);
     if (list == NULL) {
@@ -1473,11 +1754,17 @@ _interpqueues_list_all_impl(PyObject *module)
     for (queue *q = G.queues; q != NULL; q = q->next) {
         n++;
     }
-    int64_t *ids = PyMem_RawMalloc((n ? n : 1) * sizeof(int64_t));
+    /* id, unboundop, fallback of each queue */
+    int64_t *ids = PyMem_RawMalloc((n ? n : 1) * 3 * sizeof(int64_t));
     if (ids != NULL) {
         n = 0;
         for (queue *q = G.queues; q != NULL; q = q->next) {
-            ids[n++] = q->id;
+            if (!q->destroyed) {
+                ids[3 * n] = q->id;
+                ids[3 * n + 1] = q->unboundop;
+                ids[3 * n + 2] = q->fallback;
+                n++;
+            }
         }
     }
     UNLOCK();
@@ -1486,7 +1773,9 @@ _interpqueues_list_all_impl(PyObject *module)
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
-        PyObject *id = PyLong_FromLongLong(ids[i]);
+        PyObject *id = Py_BuildValue("(LLL)", (long long)ids[3 * i],
+                                     (long long)ids[3 * i + 1],
+                                     (long long)ids[3 * i + 2]);
         if (id == NULL || PyList_Append(list, id) < 0) {
             Py_XDECREF(id);
             Py_CLEAR(list);
@@ -1540,19 +1829,56 @@ _interpqueues._register
 
     queue_cls as qcls: object(subclass_of='&PyType_Type')
     interpreter_cls as icls: object(subclass_of='&PyType_Type')
+    unbound: object = NULL
+    item_destroyed: object(subclass_of='&PyType_Type') = NULL
     /
 
 The classes that rebuild queues and interpreters in this interpreter.
+
+unbound is what get() returns for an item unbound with UNBOUND (3), and
+item_destroyed the exception it raises for one unbound with
+UNBOUND_ERROR (2).
 [clinic start generated code]*/
 
 static PyObject *
 _interpqueues__register_impl(PyObject *module, PyObject *qcls,
-                             PyObject *icls)
-/*[clinic end generated code: output=47ec4cddc71e1e6a input=9bec42b02464228b]*/
+                             PyObject *icls, PyObject *unbound,
+                             PyObject *item_destroyed)
+/*[clinic end generated code: output=5a5eb6ef6cf93ad5 input=970061dccd42a3c4]*/
 {
     module_state *st = get_state(module);
     Py_XSETREF(st->queue_cls, Py_NewRef(qcls));
     Py_XSETREF(st->interp_cls, Py_NewRef(icls));
+    if (unbound != NULL) {
+        Py_XSETREF(st->unbound, Py_NewRef(unbound));
+    }
+    if (item_destroyed != NULL) {
+        Py_XSETREF(st->item_destroyed, Py_NewRef(item_destroyed));
+    }
+    Py_RETURN_NONE;
+}
+
+/*[clinic input]
+_interpqueues._register_heap_types
+
+    queuetype: object
+    emptyerror: object
+    fullerror: object
+    /
+
+Accepted for CPython 3.14's concurrent.interpreters; does nothing.
+
+percore's concurrent.interpreters registers its classes with _register()
+and raises its own QueueEmpty and QueueFull.
+[clinic start generated code]*/
+
+static PyObject *
+_interpqueues__register_heap_types_impl(PyObject *module,
+                                        PyObject *queuetype,
+                                        PyObject *emptyerror,
+                                        PyObject *fullerror)
+/*[clinic end generated code: output=8d7b129b64dcd01f input=1f8c79b1f432de8b]*/
+{
     Py_RETURN_NONE;
 }
 
@@ -1660,6 +1986,14 @@ static PyMethodDef module_methods[] = {
     _INTERPQUEUES_BIND_METHODDEF
     _INTERPQUEUES_RELEASE_METHODDEF
     _INTERPQUEUES_QSIZE_METHODDEF
+    _INTERPQUEUES_GET_COUNT_METHODDEF
+    _INTERPQUEUES_GET_MAXSIZE_METHODDEF
+    _INTERPQUEUES_IS_FULL_METHODDEF
+    _INTERPQUEUES_GET_QUEUE_DEFAULTS_METHODDEF
+    _INTERPQUEUES__REGISTER_HEAP_TYPES_METHODDEF
+    _INTERPQUEUES_PUT_WAIT_METHODDEF
+    _INTERPQUEUES_GET_WAIT_METHODDEF
+    _INTERPQUEUES_DESTROY_METHODDEF
     _INTERPQUEUES_MAXSIZE_METHODDEF
     _INTERPQUEUES_HANDLES_METHODDEF
     _INTERPQUEUES_LIST_ALL_METHODDEF
@@ -1745,6 +2079,8 @@ module_traverse(PyObject *mod, visitproc visit, void *arg)
     Py_VISIT(st->SharedBufferType);
     Py_VISIT(st->queue_cls);
     Py_VISIT(st->interp_cls);
+    Py_VISIT(st->unbound);
+    Py_VISIT(st->item_destroyed);
     Py_VISIT(st->dumps);
     Py_VISIT(st->loads);
     return 0;
@@ -1762,9 +2098,66 @@ module_clear(PyObject *mod)
     Py_CLEAR(st->SharedBufferType);
     Py_CLEAR(st->queue_cls);
     Py_CLEAR(st->interp_cls);
+    Py_CLEAR(st->unbound);
+    Py_CLEAR(st->item_destroyed);
     Py_CLEAR(st->dumps);
     Py_CLEAR(st->loads);
     return 0;
+}
+
+/* The interpreter `owner` is ending: apply each queued item's unboundop
+   to the items it put.  The items to free are gathered first, since
+   freeing one may free queues and change G.queues. */
+static void
+unbind_items_of(int64_t owner)
+{
+    qnode *unbound = NULL;
+    sharedbuf *done = NULL;
+    LOCK();
+    for (queue *q = G.queues; q != NULL; q = q->next) {
+        qnode **link = &q->first;
+        qnode *prev = NULL;
+        while (*link != NULL) {
+            qnode *n = *link;
+            if (n->owner != owner || n->item == NULL
+                || n->unboundop == UNBOUND_KEEP) {
+                prev = n;
+                link = &n->next;
+                continue;
+            }
+            if (n->unboundop == UNBOUND_REMOVE) {
+                *link = n->next;
+                if (q->last == n) {
+                    q->last = prev;
+                }
+                q->count--;
+                wake_one_locked(&q->putters);
+                n->next = unbound;
+                unbound = n;
+                continue;
+            }
+            /* UNBOUND_ERROR, UNBOUND_REPLACE: the node stays as a marker;
+               a carrier takes its item to be freed.  Without memory for
+               one, the item stays as it is: still valid data. */
+            qnode *carrier = PyMem_RawMalloc(sizeof(qnode));
+            if (carrier != NULL) {
+                carrier->item = n->item;
+                n->item = NULL;
+                carrier->next = unbound;
+                unbound = carrier;
+            }
+            prev = n;
+            link = &n->next;
+        }
+    }
+    while (unbound != NULL) {
+        qnode *n = unbound;
+        unbound = n->next;
+        xitem_free_locked(n->item, owner, &done);
+        PyMem_RawFree(n);
+    }
+    UNLOCK();
+    finish_all(done);
 }
 
 static void
@@ -1782,6 +2175,7 @@ module_free(void *mod)
     PyInterpreterState *interp = _PyInterpreterState_GET();
     if (interp->finalizing || _Py_IsFinalizing()) {
         int64_t current = current_interp_id();
+        unbind_items_of(current);
         LOCK();
         for (sharedbuf *sb = G.buffers; sb != NULL; sb = sb->next) {
             if (sb->owner == current) {

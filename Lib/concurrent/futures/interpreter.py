@@ -47,21 +47,14 @@ class _WorkerContext:
 
 
 def _rebuild_exception(failed):
-    """The remote exception as the same type, with the remote traceback as
-    its cause, as ProcessPoolExecutor does; else ExecutionFailed itself."""
+    """The remote exception as its own type, with the ExecutionFailed that
+    carries the remote traceback as its cause, as CPython 3.14 delivers
+    it; ExecutionFailed itself when the exception did not pickle."""
     exc = failed._original()
     if exc is None:
         return failed
-    exc.__cause__ = _RemoteTraceback(failed.excinfo.formatted)
+    exc.__cause__ = failed
     return exc
-
-
-class _RemoteTraceback(Exception):
-    def __init__(self, tb):
-        self.tb = tb
-
-    def __str__(self):
-        return '\n\nIn the worker interpreter:\n"""\n%s"""' % self.tb
 
 
 class _WorkItem(_thread._WorkItem):
@@ -100,12 +93,12 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
     strict extension checks) on first use and closes it when the pool
     shuts down.  The callable, its arguments and its result cross
     interpreters as concurrent.interpreters.Interpreter.call() does:
-    functions are pickled by reference, so they must be importable (a
-    module's top-level functions, not lambdas or functions of __main__).
-    initializer(*initargs) runs in each worker's interpreter.  An exception
-    raised by the call is set on the future, as its own type when it
-    pickles (with the remote traceback as __cause__), else as
-    concurrent.interpreters.ExecutionFailed.
+    functions of importable modules by reference, those of __main__,
+    lambdas and local functions by value.  initializer(*initargs) runs in
+    each worker's interpreter.  An exception raised by the call is set on
+    the future, as its own type when it pickles (with
+    concurrent.interpreters.ExecutionFailed, which holds the remote
+    traceback, as its __cause__), else as ExecutionFailed.
     """
 
     _counter = __import__('itertools').count().__next__

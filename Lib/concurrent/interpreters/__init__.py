@@ -12,7 +12,9 @@ import weakref
 
 import _interpqueues as _iq
 from ._queues import (create as create_queue, Queue, QueueEmpty, QueueFull,
-                      QueueError, QueueNotFoundError, _Handle)
+                      QueueError, QueueNotFoundError, _Handle,
+                      ItemInterpreterDestroyed)
+from ._crossinterp import UNBOUND, UNBOUND_ERROR, UNBOUND_REMOVE
 
 __all__ = [
     'get_current', 'get_main', 'create', 'list_all', 'is_shareable',
@@ -83,6 +85,19 @@ class ExecutionFailed(InterpreterError):
             return None
 
 
+# Code flags (inspect.CO_VARARGS, ...) without importing inspect.
+_CO_VARARGS = 0x04
+_CO_VARKEYWORDS = 0x08
+
+
+def _is_reply(item):
+    """Whether item is _interpreters_remote's (ok, value) reply, not a
+    request: a request is source text, marshalled code, a (callable, args,
+    kwargs) triple or a tuple of (name, value) pairs."""
+    return (type(item) is tuple and len(item) == 2
+            and (item[0] is True or item[0] is False or item[0] is None))
+
+
 def _not_found(id):
     return InterpreterNotFoundError(f'interpreter {id} not found '
                                     f'(it was closed or never existed)')
@@ -97,7 +112,32 @@ def create():
     except RuntimeError as exc:
         # Its initialization failed (MemoryError when it is out of memory).
         raise InterpreterError(str(exc)) from None
-    return Interpreter._from_idobj(idobj)
+    interp = Interpreter._from_idobj(idobj)
+    try:
+        _set_path0(_interp, idobj)
+    except BaseException as exc:
+        interp.close()
+        if isinstance(exc, RuntimeError):
+            raise InterpreterError(str(exc)) from None
+        raise
+    return interp
+
+
+def _set_path0(xx, idobj):
+    """Give the new interpreter the main interpreter's sys.path[0] (the
+    script's directory, or '' for -c and the REPL), as CPython 3.12+
+    does (gh-109853), so that modules next to the script import there."""
+    import sys
+    if sys.flags.safe_path or not sys.path:
+        return   # -P or -I: no sys.path[0] was added to the main one either
+    # An interpreter made here got this one's sys.path[0] in turn, so it
+    # is the main interpreter's.
+    path0 = sys.path[0]
+    if not isinstance(path0, str):
+        return
+    xx.run_string(idobj, 'import sys\n'
+                         f'if sys.path[:1] != [{path0!r}]:\n'
+                         f'    sys.path.insert(0, {path0!r})\n')
 
 
 def list_all():
@@ -216,9 +256,9 @@ class Interpreter(_Handle):
     def _run(self, func, request):
         """Run _interpreters_remote.<func> in the interpreter on a queue
         holding request; return the result or raise ExecutionFailed."""
-        qid = _iq.create()
+        qid = _iq.create(0, 0)   # items kept, whoever ends
         try:
-            _iq.put(qid, request, False)
+            _iq.put(qid, request)
             script = ('import _interpreters_remote\n'
                       f'_interpreters_remote.{func}({qid})\n')
             try:
@@ -237,36 +277,66 @@ class Interpreter(_Handle):
                 raise InterpreterError(
                     f'interpreter {self._id} failed to run the request: '
                     f'{msg}') from None
-            ok, value = _iq.get(qid, False)
+            reply = _iq.get_wait(qid, False)
+            if not _is_reply(reply):
+                # The interpreter could not rebuild the request (its
+                # unpickling failed there), which went back to the front
+                # of the queue; the reply follows it.
+                reply = _iq.get_wait(qid, False)
+            ok, value = reply
         finally:
             _iq.release(qid)
+        if ok is None:
+            # The result could not cross back.
+            raise NotShareableError(value)
         if not ok:
             raise ExecutionFailed(value)
         return value
 
     def exec(self, code, /):
-        """Run code (source text) in the interpreter's __main__ module.
+        """Run code in the interpreter's __main__ module: source text, a
+        code object, or a function taking no arguments whose body runs
+        as the script.
 
-        Code that does not compile raises SyntaxError here, before it is
-        sent; an exception it raises there comes back as ExecutionFailed.
+        Source that does not compile raises SyntaxError here, before it
+        is sent; an exception the code raises there comes back as
+        ExecutionFailed.
         """
         if isinstance(code, types.FunctionType):
-            self.call(code)
-            return
-        if not isinstance(code, str):
-            raise TypeError(f'exec() expects source text (str), '
+            func = code
+            code = func.__code__
+            if (code.co_argcount or code.co_posonlyargcount
+                    or code.co_kwonlyargcount
+                    or code.co_flags & (_CO_VARARGS
+                                        | _CO_VARKEYWORDS)):
+                raise ValueError(f'exec() runs the body of a function that '
+                                 f'takes no arguments; {func.__qualname__} '
+                                 f'takes some')
+            if func.__closure__:
+                raise ValueError(f'exec() cannot run {func.__qualname__}: '
+                                 f'it is a closure')
+        if isinstance(code, types.CodeType):
+            import marshal
+            request = marshal.dumps(code)
+        elif isinstance(code, str):
+            compile(code, '<string>', 'exec')   # SyntaxError here, not there
+            request = code
+        else:
+            raise TypeError(f'exec() expects source text (str), a code '
+                            f'object or a function, '
                             f'not {type(code).__name__}')
-        compile(code, '<string>', 'exec')   # SyntaxError here, not there
-        self._run('run_exec', code)
+        self._run('run_exec', request)
 
     def call(self, callable, /, *args, **kwargs):
         """Call callable(*args, **kwargs) in the interpreter and return the
         result.
 
         The callable, arguments and result cross interpreters like queue
-        items: functions go by reference (pickle), so they must be
-        importable by the interpreter.  An exception raised there comes
-        back as ExecutionFailed.
+        items.  Functions and classes of importable modules go by
+        reference; those of __main__, lambdas and local functions go by
+        value (see the module's documentation).  An exception raised
+        there comes back as ExecutionFailed; a result that cannot cross
+        back raises NotShareableError.
         """
         return self._run('run_call', (callable, args, kwargs))
 
@@ -284,6 +354,8 @@ class Interpreter(_Handle):
         """Bind the items of ns and kwargs in the interpreter's __main__."""
         items = dict(ns or ())
         items.update(kwargs)
+        if not items:
+            raise ValueError('prepare_main() needs at least one name to bind')
         for name in items:
             if not isinstance(name, str):
                 raise TypeError(f'names must be str, not {type(name).__name__}')
@@ -292,9 +364,8 @@ class Interpreter(_Handle):
         if not isinstance(items.get('__builtins__', {}), dict):
             raise TypeError(f"__builtins__ must be a dict, not "
                             f"{type(items['__builtins__']).__name__}")
-        if items:
-            self._run('run_prepare', tuple(items.items()))
+        self._run('run_prepare', tuple(items.items()))
 
 
 # Queues and interpreters put on a queue come out as these classes.
-_iq._register(Queue, Interpreter)
+_iq._register(Queue, Interpreter, UNBOUND, ItemInterpreterDestroyed)

@@ -3,22 +3,39 @@
 import _interpqueues as _iq
 import weakref
 
+from . import _crossinterp
+from ._crossinterp import UNBOUND, UNBOUND_ERROR, UNBOUND_REMOVE
+
 __all__ = ['create', 'Queue', 'QueueEmpty', 'QueueFull', 'QueueError',
-           'QueueNotFoundError']
+           'QueueNotFoundError', 'ItemInterpreterDestroyed',
+           'UNBOUND', 'UNBOUND_ERROR', 'UNBOUND_REMOVE']
 
 QueueError = _iq.QueueError
 QueueNotFoundError = _iq.QueueNotFoundError
 QueueEmpty = _iq.QueueEmpty
 QueueFull = _iq.QueueFull
 
+
+class ItemInterpreterDestroyed(QueueError,
+                               _crossinterp.ItemInterpreterDestroyed):
+    """get() found an item put with UNBOUND_ERROR whose interpreter has
+    ended."""
+
 # One Queue object per queue id in each interpreter, so that identity and
 # equality agree; each holds one handle on the process-wide queue.
 _known = weakref.WeakValueDictionary()
 
 
-def create(maxsize=0):
-    """Return a new queue holding at most maxsize items (0: no limit)."""
-    qid = _iq.create(maxsize)
+def create(maxsize=0, *, unbounditems=UNBOUND):
+    """Return a new queue holding at most maxsize items (0: no limit).
+
+    unbounditems is the default for put(): what becomes of an item when
+    the interpreter that put it ends before it is taken.  UNBOUND: get()
+    returns UNBOUND in its place; UNBOUND_ERROR: get() raises
+    ItemInterpreterDestroyed; UNBOUND_REMOVE: it is removed.
+    """
+    op = _crossinterp.resolve_unbound(unbounditems)
+    qid = _iq.create(maxsize, op)
     try:
         return Queue(qid)
     finally:
@@ -83,19 +100,25 @@ class Queue(_Handle):
         maxsize = _iq.maxsize(self._id)
         return maxsize > 0 and _iq.qsize(self._id) >= maxsize
 
-    def put(self, obj, block=True, timeout=None):
+    def put(self, obj, block=True, timeout=None, *, unbounditems=None):
         """Add obj; if the queue is full, wait up to timeout seconds (None:
-        for ever) when block is true, else raise QueueFull at once."""
-        _iq.put(self._id, obj, block, timeout)
+        for ever) when block is true, else raise QueueFull at once.
+        unbounditems (None: the queue's) says what becomes of the item if
+        this interpreter ends before it is taken (see create())."""
+        if unbounditems is None:
+            _iq.put_wait(self._id, obj, block, timeout)
+        else:
+            _iq.put_wait(self._id, obj, block, timeout,
+                    unboundop=_crossinterp.resolve_unbound(unbounditems))
 
-    def put_nowait(self, obj):
-        _iq.put(self._id, obj, False)
+    def put_nowait(self, obj, *, unbounditems=None):
+        self.put(obj, False, unbounditems=unbounditems)
 
     def get(self, block=True, timeout=None):
         """Remove and return the oldest item; if there is none, wait up to
         timeout seconds (None: for ever) when block is true, else raise
         QueueEmpty at once."""
-        return _iq.get(self._id, block, timeout)
+        return _iq.get_wait(self._id, block, timeout)
 
     def get_nowait(self):
-        return _iq.get(self._id, False)
+        return _iq.get_wait(self._id, False)

@@ -29,12 +29,29 @@ def interpreter_id():
     return _interpqueues.current_interpreter_id()
 
 
+def queue_ids():
+    """The ids of the queues that exist now."""
+    import _interpqueues
+    return [qid for qid, *_ in _interpqueues.list_all()]
+
+
 def pid():
     return os.getpid()
 
 
 def lambda_result():
     return lambda: None
+
+
+def lock_result():
+    import threading
+    return threading.Lock()
+
+
+def exec_body():
+    # Interpreter.exec() runs this body in __main__, which binds
+    # shared_queue (prepare_main()).
+    shared_queue.put('body')
 
 
 def cpu_work(n):

@@ -44,8 +44,9 @@ class InterpreterPoolExecutorTests(unittest.TestCase):
                              'Unpicklable')
 
     def test_not_shareable(self):
+        import threading
         with InterpreterPoolExecutor(max_workers=1) as ex:
-            f = ex.submit(lambda: 1)
+            f = ex.submit(helpers.echo, threading.Lock())
             with self.assertRaises(ValueError):
                 f.result()
 

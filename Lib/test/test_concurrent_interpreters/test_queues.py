@@ -22,7 +22,7 @@ class QueueTests(unittest.TestCase):
         self.assertIsInstance(q, Queue)
         self.assertEqual(q.maxsize, 0)
         self.assertIs(Queue(q.id), q)
-        self.assertIn(q.id, _interpqueues.list_all())
+        self.assertIn(q.id, helpers.queue_ids())
         self.assertEqual(repr(q), f'Queue({q.id})')
 
     def test_exceptions(self):
@@ -111,8 +111,8 @@ class QueueTests(unittest.TestCase):
 
     def test_not_shareable(self):
         q = interpreters.create_queue()
-        with self.assertRaisesRegex(NotShareableError, 'function'):
-            q.put(lambda: None)
+        with self.assertRaisesRegex(NotShareableError, 'generator'):
+            q.put(x for x in ())
         with self.assertRaisesRegex(NotShareableError, '_thread.lock'):
             q.put((1, threading.Lock()))
         self.assertTrue(q.empty())
@@ -167,7 +167,7 @@ class CrossInterpreterTests(unittest.TestCase):
         interp.exec('import sys, _interpqueues\n'
                     'assert "queue" not in sys.modules\n'
                     'try:\n'
-                    '    _interpqueues.put(qid, 2, False)\n'
+                    '    _interpqueues.put_wait(qid, 2, False)\n'
                     'except _interpqueues.QueueError as exc:\n'
                     '    caught = exc\n'
                     'import queue\n'
@@ -195,9 +195,9 @@ class CrossInterpreterTests(unittest.TestCase):
                     'mine = i.create_queue()\n'
                     'q.put(mine.id)\n')
         qid = q.get_nowait()
-        self.assertIn(qid, _interpqueues.list_all())
+        self.assertIn(qid, helpers.queue_ids())
         interp.close()
-        self.assertNotIn(qid, _interpqueues.list_all())
+        self.assertNotIn(qid, helpers.queue_ids())
         with self.assertRaisesRegex(QueueNotFoundError, 'not found'):
             Queue(qid)
         with self.assertRaisesRegex(QueueNotFoundError, 'released'):

@@ -27,6 +27,7 @@
 #include "pycore_import.h"
 #include "pycore_interp.h"
 #include "pycore_moduleobject.h"  // _PyModule_PackageContext
+#include "pycore_pylifecycle.h"   // _PyArg_HasStaticParser()
 #include "pycore_pystate.h"       // _PyInterpreterState_GET()
 #include "pycore_runtime.h"       // _PyRuntime
 
@@ -626,7 +627,7 @@ _PyImport_LoadPrivateCopy(PyObject *spec, PyObject *name, PyObject *path)
 
 /* 1 if ptr lies in the shared library mapped at base. */
 static int
-points_into(void *ptr, void *base)
+points_into(const void *ptr, void *base)
 {
     Dl_info info;
     return ptr != NULL && base != NULL && dladdr(ptr, &info) != 0
@@ -658,6 +659,11 @@ still_used(void *base)
     }
     if (points_into((void *)PyOS_InputHook, base)) {
         return "PyOS_InputHook";
+    }
+    /* A static keyword parser (Argument Clinic, _PyArg_Parser) that the
+       copy's code used is listed process-wide until finalization. */
+    if (_PyArg_HasStaticParser(points_into, base)) {
+        return "a static _PyArg_Parser";
     }
     return NULL;
 }

@@ -33,7 +33,10 @@ sys.path.append(%(packages)r)
 # numpy warns on import in any subinterpreter.
 warnings.simplefilter('ignore', UserWarning)
 import numpy as np, lxml.etree as et, psutil, regex, ujson, yaml
-results = [yaml.__with_libyaml__]
+import importlib.metadata
+results = [yaml.__with_libyaml__, importlib.metadata.version('numpy'),
+           np.core._multiarray_umath.__file__.startswith(%(packages)r),
+           np.__spec__.origin]
 for k in range(40):
     a = np.arange(100.0) * k
     results.append(float(a.sum()))

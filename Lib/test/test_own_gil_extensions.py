@@ -535,6 +535,27 @@ PyInit_%(name)s(void)
 """
 
 
+# A C++ module with an inline function's static variable: g++ makes it an
+# STB_GNU_UNIQUE symbol, which every copy would share.
+GNU_UNIQUE_CPP = r"""
+#include <Python.h>
+
+inline long &counter() { static long value = 0; return value; }
+
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "%(name)s", NULL, -1};
+
+extern "C" PyObject *
+PyInit_%(name)s(void)
+{
+    PyObject *m = PyModule_Create(&def);
+    if (m != NULL) {
+        PyModule_AddIntConstant(m, "answer", ++counter());
+    }
+    return m;
+}
+"""
+
+
 class PrivateCopiesTests(unittest.TestCase):
     # private_extension_copies: what the strict check refuses is loaded
     # from a private copy of its shared library.  Each case runs in a
@@ -618,6 +639,28 @@ class PrivateCopiesTests(unittest.TestCase):
         self.assertTrue(lines, 'none of readline, _curses, _tkinter built')
         for line in lines:
             self.assertTrue(line.endswith(' ImportError True True'), line)
+
+    def test_writable_gnu_unique_symbols_refused(self):
+        import tempfile
+        name = '_percore_gnu_unique'
+        with tempfile.TemporaryDirectory() as tmpdir:
+            _compile_extension(tmpdir, name, GNU_UNIQUE_CPP, 'g++', '.cpp')
+            lines = self.run_child(f"""
+                import sys
+                sys.path.insert(0, {tmpdir!r})
+                from concurrent import interpreters
+                interp = interpreters.create(private_extension_copies=True)
+                try:
+                    interp.exec("import sys; sys.path.insert(0, {tmpdir!r}); "
+                                "import {name}")
+                except interpreters.ExecutionFailed as exc:
+                    print(exc.excinfo.type.__name__,
+                          'STB_GNU_UNIQUE' in exc.excinfo.msg)
+                interp.close()
+                import {name}
+                print('main', {name}.answer)
+                """)
+        self.assertEqual(lines, ['ImportError True', 'main 1'])
 
     def test_config(self):
         import _xxsubinterpreters as _interp

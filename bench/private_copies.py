@@ -232,6 +232,7 @@ def main():
     exec(WORK, ns)
     expected = repr(ns['work'](args.items))
 
+    load_before = os.getloadavg()[0]
     rows = []
     one = {}
     for n in range(1, args.max_workers + 1):
@@ -267,7 +268,10 @@ def main():
                  '), '
                  f'numpy {numpy.__version__} (Debian), '
                  f'{os.cpu_count()} cores, {platform.machine()}, '
-                 f'{args.items} items per worker, best of {args.repeat}.')
+                 f'{args.items} items per worker, best of {args.repeat}; '
+                 'load average before the run %.1f, after %.1f (other '
+                 'work on the machine takes cores from the N-worker '
+                 'runs).' % (load_before, os.getloadavg()[0]))
     lines.append('')
     lines.append('| N | interpreters (s) | speed-up | threads (s) | speed-up '
                  '| processes (s) | speed-up | interpreters / processes |')

@@ -404,6 +404,15 @@ get_copy(PyInterpreterState *interp, PyObject *name, PyObject *path,
         raise_copy_error(name, path, "its copy could not be loaded", error);
         return NULL;
     }
+    struct _private_extension_copy *other = find_copy(interp, origin);
+    if (other != NULL) {
+        /* Another thread of this interpreter copied the library (for
+           another of its modules) while this one did not hold the GIL. */
+        dlclose(handle);
+        PyMem_RawFree(origin_copy);
+        PyMem_RawFree(copy);
+        return other;
+    }
     copy->origin = origin_copy;
     copy->handle = handle;
     copy->size = size;

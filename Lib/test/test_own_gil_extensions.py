@@ -506,6 +506,181 @@ class UnsafeInitFunctionTests(unittest.TestCase):
                            ('-std=c++11', '-fvisibility=hidden'))
 
 
+# A single-phase module with a C global: each copy counts on its own.
+SINGLE_PHASE_COUNTER_C = r"""
+#include <Python.h>
+
+static long counter = 0;
+
+static PyObject *
+bump(PyObject *self, PyObject *unused)
+{
+    return PyLong_FromLong(++counter);
+}
+
+static PyMethodDef methods[] = {
+    {"bump", bump, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef def = {
+    PyModuleDef_HEAD_INIT, "%(name)s", NULL, -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit_%(name)s(void)
+{
+    return PyModule_Create(&def);
+}
+"""
+
+
+# A C++ module with an inline function's static variable: g++ makes it an
+# STB_GNU_UNIQUE symbol, which every copy would share.
+GNU_UNIQUE_CPP = r"""
+#include <Python.h>
+
+inline long &counter() { static long value = 0; return value; }
+
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "%(name)s", NULL, -1};
+
+extern "C" PyObject *
+PyInit_%(name)s(void)
+{
+    PyObject *m = PyModule_Create(&def);
+    if (m != NULL) {
+        PyModule_AddIntConstant(m, "answer", ++counter());
+    }
+    return m;
+}
+"""
+
+
+class PrivateCopiesTests(unittest.TestCase):
+    # private_extension_copies: what the strict check refuses is loaded
+    # from a private copy of its shared library.  Each case runs in a
+    # child process, so that a crash fails the test.
+
+    def run_child(self, script):
+        from test.support import script_helper
+        proc = script_helper.spawn_python('-c', textwrap.dedent(script))
+        out, _ = proc.communicate()
+        out = out.decode('utf-8', 'replace')
+        self.assertEqual(proc.returncode, 0, out)
+        return out.splitlines()
+
+    def test_copies_have_their_own_globals(self):
+        import tempfile
+        name = '_percore_counter'
+        with tempfile.TemporaryDirectory() as tmpdir:
+            path = _compile_extension(tmpdir, name, SINGLE_PHASE_COUNTER_C,
+                                      'gcc', '.c')
+            code = textwrap.dedent(f"""
+                import sys
+                sys.path.insert(0, {tmpdir!r})
+                import {name}
+                assert {name}.__file__ == {path!r}, {name}.__file__
+                assert {name}.__spec__.origin == {path!r}
+                for _ in range(3):
+                    n = {name}.bump()
+                print('copy', n)
+                del sys.modules[{name!r}]
+                import {name}
+                print('again', {name}.bump())
+                """)
+            lines = self.run_child(f"""
+                import sys
+                sys.path.insert(0, {tmpdir!r})
+                from concurrent import interpreters
+                import {name}
+                for _ in range(5):
+                    {name}.bump()
+                def copies():
+                    with open('/proc/self/maps') as maps:
+                        return sum('percore-copy' in line for line in maps)
+                interps = [interpreters.create(private_extension_copies=True)
+                           for _ in range(2)]
+                for interp in interps:
+                    interp.exec({code!r})
+                print('mapped', copies() > 0)
+                for interp in interps:
+                    interp.close()
+                print('unloaded', copies() == 0)
+                print('main', {name}.bump())
+                strict = interpreters.create()
+                try:
+                    strict.exec({code!r})
+                except interpreters.ExecutionFailed as exc:
+                    print('refused', exc.excinfo.type.__name__,
+                          'single-phase' in exc.excinfo.msg)
+                strict.close()
+                """)
+        self.assertEqual(lines, ['copy 3', 'again 4', 'copy 3', 'again 4',
+                                 'mapped True', 'unloaded True', 'main 6',
+                                 'refused ImportError True'])
+
+    def test_process_wide_libraries_refused(self):
+        lines = self.run_child("""
+            from concurrent import interpreters
+            interp = interpreters.create(private_extension_copies=True)
+            for name in ('readline', '_curses', '_tkinter'):
+                try:
+                    interp.exec('import ' + name)
+                except interpreters.ExecutionFailed as exc:
+                    if 'No module named' in exc.excinfo.msg:
+                        continue   # not built
+                    print(name, exc.excinfo.type.__name__,
+                          'not even from a private copy' in exc.excinfo.msg,
+                          'terminal, screen or event loop' in exc.excinfo.msg)
+                else:
+                    print(name, 'imported')
+            interp.close()
+            """)
+        self.assertTrue(lines, 'none of readline, _curses, _tkinter built')
+        for line in lines:
+            self.assertTrue(line.endswith(' ImportError True True'), line)
+
+    def test_writable_gnu_unique_symbols_refused(self):
+        import tempfile
+        name = '_percore_gnu_unique'
+        with tempfile.TemporaryDirectory() as tmpdir:
+            _compile_extension(tmpdir, name, GNU_UNIQUE_CPP, 'g++', '.cpp')
+            lines = self.run_child(f"""
+                import sys
+                sys.path.insert(0, {tmpdir!r})
+                from concurrent import interpreters
+                interp = interpreters.create(private_extension_copies=True)
+                try:
+                    interp.exec("import sys; sys.path.insert(0, {tmpdir!r}); "
+                                "import {name}")
+                except interpreters.ExecutionFailed as exc:
+                    print(exc.excinfo.type.__name__,
+                          'STB_GNU_UNIQUE' in exc.excinfo.msg)
+                interp.close()
+                import {name}
+                print('main', {name}.answer)
+                """)
+        self.assertEqual(lines, ['ImportError True', 'main 1'])
+
+    def test_config(self):
+        import _xxsubinterpreters as _interp
+        self.assertFalse(_interp.new_config().private_extension_copies)
+        self.assertFalse(
+            _interp.new_config('legacy').private_extension_copies)
+        config = _interp.new_config('isolated', private_extension_copies=True)
+        self.assertTrue(config.private_extension_copies)
+        interp = _interp.create(config=config)
+        try:
+            self.assertTrue(
+                _interp.get_config(interp).private_extension_copies)
+        finally:
+            _interp.destroy(interp)
+        # A shared allocator: refused, saying why.
+        bad = _interp.new_config('legacy', private_extension_copies=True)
+        with self.assertRaisesRegex(ValueError, 'private_extension_copies'):
+            _interp.create(config=bad)
+
+
 def support_verbose():
     from test import support
     return support.verbose

@@ -23,14 +23,16 @@ _context = threading.local()   # the running worker's interpreter
 class _WorkerContext:
     """One worker thread's interpreter, from its first call to its exit."""
 
-    def __init__(self, initializer, initargs):
+    def __init__(self, initializer, initargs, private_extension_copies):
         self.initializer = initializer
         self.initargs = initargs
+        self.private_extension_copies = private_extension_copies
         self.interp = None
 
     def initialize(self):
         from concurrent import interpreters
-        self.interp = interpreters.create()
+        self.interp = interpreters.create(
+            private_extension_copies=self.private_extension_copies)
         _context.current = self
         if self.initializer is not None:
             self.interp.call(self.initializer, *self.initargs)
@@ -75,8 +77,9 @@ class _WorkItem(_thread._WorkItem):
             self = None   # no cycle through the exception
 
 
-def _worker(executor_reference, work_queue, initializer, initargs):
-    context = _WorkerContext(initializer, initargs)
+def _worker(executor_reference, work_queue, initializer, initargs,
+            private_extension_copies=False):
+    context = _WorkerContext(initializer, initargs, private_extension_copies)
     try:
         # The thread pool's own worker loop; its initializer hook creates
         # this thread's interpreter and runs the user's initializer there.
@@ -99,12 +102,19 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
     the future, as its own type when it pickles (with
     concurrent.interpreters.ExecutionFailed, which holds the remote
     traceback, as its __cause__), else as ExecutionFailed.
+
+    With private_extension_copies true (percore), each worker's
+    interpreter is created with concurrent.interpreters.create()'s option
+    of that name: extension modules that the strict check refuses are
+    loaded from a private copy of their shared library.
     """
 
     _counter = __import__('itertools').count().__next__
 
     def __init__(self, max_workers=None, thread_name_prefix='',
-                 initializer=None, initargs=()):
+                 initializer=None, initargs=(), *,
+                 private_extension_copies=False):
+        self._private_extension_copies = bool(private_extension_copies)
         if max_workers is None:
             max_workers = os.cpu_count() or 1
         super().__init__(max_workers,
@@ -141,7 +151,8 @@ class InterpreterPoolExecutor(_thread.ThreadPoolExecutor):
         t = threading.Thread(name=name, target=_worker,
                              args=(weakref.ref(self, wake_workers),
                                    self._work_queue, self._initializer,
-                                   self._initargs))
+                                   self._initargs,
+                                   self._private_extension_copies))
         t.start()
         self._threads.add(t)
         _thread._threads_queues[t] = self._work_queue

@@ -103,12 +103,18 @@ def _not_found(id):
                                     f'(it was closed or never existed)')
 
 
-def create():
+def create(*, private_extension_copies=False):
     """Create an interpreter with a GIL of its own and strict extension
-    checks, and return its Interpreter."""
+    checks, and return its Interpreter.
+
+    With private_extension_copies true (percore), an extension module that
+    the strict check refuses is loaded from a private copy of its shared
+    library, whose C globals are this interpreter's alone."""
     _interp = _xx()
+    config = _interp.new_config(
+        'isolated', private_extension_copies=bool(private_extension_copies))
     try:
-        idobj = _interp.create(config=_interp.new_config('isolated'))
+        idobj = _interp.create(config=config)
     except RuntimeError as exc:
         # Its initialization failed (MemoryError when it is out of memory).
         raise InterpreterError(str(exc)) from None

@@ -731,8 +731,14 @@ class ExecutorTests(unittest.TestCase):
     def test_signature(self):
         import inspect
         params = inspect.signature(InterpreterPoolExecutor).parameters
-        self.assertEqual(list(params), ['max_workers', 'thread_name_prefix',
-                                        'initializer', 'initargs'])
+        positional = [name for name, param in params.items()
+                      if param.kind is param.POSITIONAL_OR_KEYWORD]
+        self.assertEqual(positional, ['max_workers', 'thread_name_prefix',
+                                      'initializer', 'initargs'])
+        # percore's own options are keyword-only.
+        self.assertTrue(all(param.kind is param.KEYWORD_ONLY
+                            for name, param in params.items()
+                            if name not in positional))
         with InterpreterPoolExecutor(2, 'prefix', helpers.initializer,
                                      ('x',)) as ex:
             self.assertEqual(ex.submit(helpers.initialized).result(), ['x'])

@@ -80,10 +80,13 @@ class Queue(_Handle):
         _known[id] = self
         return self
 
-    def __del__(self):
+    # The defaults keep what __del__ needs: at interpreter shutdown this
+    # module's globals may be cleared (set to None) before the last Queue
+    # object goes, and the handle must still be given back.
+    def __del__(self, _release=_iq.release, _gone=QueueNotFoundError):
         try:
-            _iq.release(self._id)
-        except (QueueNotFoundError, AttributeError, TypeError):
+            _release(self._id)
+        except _gone:
             pass
 
     @property

@@ -6,6 +6,7 @@ import threading
 import time
 import unittest
 import weakref
+from test.support import script_helper
 
 from concurrent import interpreters
 from concurrent.interpreters import (
@@ -120,6 +121,16 @@ class QueueTests(unittest.TestCase):
     def test_pickle_queue(self):
         q = interpreters.create_queue()
         self.assertIs(pickle.loads(pickle.dumps(q)), q)
+
+    def test_queue_outlives_its_module_at_exit(self):
+        # os is cleared after concurrent.interpreters._queues at shutdown,
+        # so the queue's __del__ runs with that module's globals gone.
+        code = ('import os\n'
+                'from concurrent import interpreters\n'
+                'os.kept_queue = interpreters.create_queue()\n'
+                'os.kept_queue.put(1)\n')
+        rc, out, err = script_helper.assert_python_ok('-c', code)
+        self.assertEqual(err, b'')
 
 
 class CrossInterpreterTests(unittest.TestCase):

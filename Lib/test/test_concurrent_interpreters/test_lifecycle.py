@@ -356,6 +356,63 @@ class ThreadsLeftTests(unittest.TestCase):
         self.assertEqual(out.split(), ['exiting'])
 
 
+@unittest.skipUnless(hasattr(__import__('os'), 'fork'), 'needs os.fork()')
+class ForkTests(unittest.TestCase):
+
+    def test_fork_with_interpreters_alive(self):
+        # The child keeps only the main interpreter.  It used to hang
+        # deleting the others (their thread states took the runtime lock
+        # it already held); their objects are left, none of their code runs.
+        out = run_child('''
+            import os, threading, time
+            from concurrent import interpreters as I
+            import _xxsubinterpreters as X
+            idle = I.create()
+            idle.exec("import json; data = json.dumps([1, 2])")
+            legacy_id = X.create(X.new_config('legacy'))
+            legacy = I.Interpreter(int(legacy_id))
+            legacy.exec("import os\\n"
+                        "parent = os.getpid()\\n"
+                        "class C:\\n"
+                        "    def __del__(self):\\n"
+                        "        if os.getpid() != parent:\\n"
+                        "            os.write(1, b'finalizer in child ')\\n"
+                        "c = C()")
+            busy = I.create()
+            q = I.create_queue()
+            busy.prepare_main(q=q)
+            threading.Thread(target=busy.exec, daemon=True,
+                             args=("q.put(1)\\nwhile True: pass",)).start()
+            q.get()
+            pid = os.fork()
+            if pid == 0:
+                ok = [i.id for i in I.list_all()] == [0]
+                try:
+                    idle.exec("pass")
+                except I.InterpreterNotFoundError:
+                    pass
+                else:
+                    ok = False
+                fresh = I.create()
+                fresh.exec("import json; assert json.loads('[3]') == [3]")
+                fresh.close()
+                os._exit(0 if ok else 1)
+            deadline = time.monotonic() + 20
+            while True:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                if time.monotonic() > deadline:
+                    os.kill(pid, 9)
+                    os.waitpid(pid, 0)
+                    status = "hung"
+                    break
+                time.sleep(0.05)
+            print("child", status)
+            ''')
+        self.assertEqual(out.split(), ['child', '0'])
+
+
 class MemoryPressureTests(unittest.TestCase):
 
     @unittest.skipUnless(sys.platform == 'linux', 'reads /proc/self/statm')

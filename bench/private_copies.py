@@ -13,8 +13,11 @@ the one-worker time divided by it (N for perfect scaling).  Threads run
 in the main interpreter and take turns on its GIL; processes are forked
 after numpy is imported in the parent (as multiprocessing's 'fork'
 context does), so they do not pay for the import.  The interpreters are
-created and have numpy imported before the clock starts: the time is the
-work alone, for all three.
+created, have numpy imported and run the workload once (WARMUP_ITEMS)
+before the clock starts, and are reused for every repeat at one N, as an
+InterpreterPoolExecutor's workers are: the time is the work alone, in
+warm interpreters, for all three (the threads' and the processes'
+interpreter, the main one, has run the workload before any is timed).
 
 Memory: the resident set size (VmRSS) of this process before and after
 creating 4 interpreters that import numpy, per interpreter; the part of it
@@ -83,12 +86,28 @@ def copies_rss_mb():
     return total / 1024
 
 
-def run_interpreters(n, items):
+# Items of the untimed first call in each new interpreter: the main
+# interpreter, which the threads share and the processes are forked from,
+# has run the workload before any of them is timed.
+WARMUP_ITEMS = 1000
+
+
+def create_interpreters(n):
+    """N interpreters with numpy imported from private copies, each having
+    run the workload once, as a pool's workers have after their first
+    task.  They are reused for every repeat at this N."""
     from concurrent import interpreters
     interps = [interpreters.create(private_extension_copies=True)
                for _ in range(n)]
     for interp in interps:
         interp.exec(WORK)
+        interp.exec(f'work({WARMUP_ITEMS})')
+    return interps
+
+
+def run_interpreters(interps, items):
+    from concurrent import interpreters
+    n = len(interps)
     results = [None] * n
     barrier = threading.Barrier(n + 1)
 
@@ -108,10 +127,7 @@ def run_interpreters(n, items):
     start = time.perf_counter()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - start
-    for interp in interps:
-        interp.close()
-    return elapsed, results
+    return time.perf_counter() - start, results
 
 
 def run_threads(n, items, ns):
@@ -237,11 +253,16 @@ def main():
     one = {}
     for n in range(1, args.max_workers + 1):
         row = {'n': n}
-        for mode in ('interpreters', 'threads', 'processes'):
+        # Processes first: forked while no interpreter exists, they copy
+        # no more of this process than they did before interpreters were
+        # reused across repeats.
+        for mode in ('processes', 'threads', 'interpreters'):
+            if mode == 'interpreters':
+                interps = create_interpreters(n)
             times = []
             for _ in range(args.repeat):
                 if mode == 'interpreters':
-                    t, results = run_interpreters(n, args.items)
+                    t, results = run_interpreters(interps, args.items)
                 elif mode == 'threads':
                     t, results = run_threads(n, args.items, ns)
                 else:
@@ -253,6 +274,9 @@ def main():
             if n == 1:
                 one[mode] = best
             row[mode] = best
+            if mode == 'interpreters':
+                for interp in interps:
+                    interp.close()
         rows.append(row)
         print(f'N={n}: ' + ', '.join(f'{m} {row[m]:.3f}s' for m in
                                      ('interpreters', 'threads', 'processes')),

@@ -93,33 +93,39 @@ class Series:
 
 
 def measure_scaling(ctx, workload, series, max_n, units):
-    """Fill each series' points for N = 1..max_n, N outermost, so that a
-    burst of load from elsewhere hits every series at one N rather than
-    every N of one series. Return the errors."""
+    """Fill each series' points for N = 1..max_n: the best of ctx.repeats
+    runs, interleaved. N is outermost and each round runs every series
+    once, so that a burst of load from elsewhere hits every series of one
+    N alike rather than all the repeats of one series. Return the
+    errors."""
     errors = []
     expected = None     # (check value, the series that computed it first)
     for n in range(1, max_n + 1):
         progress(f'  {workload}, N={n}')
-        for s in series:
-            if s.error:
-                continue
-            # N threads take turns on one GIL: each does 1/N of the units,
-            # so that a point takes about as long as N=1 does.
-            per_worker = units if s.mode != 'threads' else -(-units // n)
-            try:
-                data = _child(s.interp, ['scale', s.mode, workload, n,
-                                         per_worker, ctx.repeats])
-                if expected is None:
-                    expected = (data['check'], s.label)
-                elif data['check'] != expected[0]:
-                    raise BenchError(f'results differ: {expected[1]} '
-                                     f'computed {expected[0]!r}, {s.label} '
-                                     f'{data["check"]!r}')
-            except BenchError as e:
-                s.error = f'{workload}, {s.label}, N={n}: {e}'
-                errors.append(s.error)
-                continue
-            s.points[n] = (min(data['walls']), data['units'])
+        for _ in range(ctx.repeats):
+            for s in series:
+                if s.error:
+                    continue
+                # N threads take turns on one GIL: each does 1/N of the
+                # units, so that a point takes about as long as N=1 does.
+                per_worker = units if s.mode != 'threads' else -(-units // n)
+                try:
+                    data = _child(s.interp, ['scale', s.mode, workload, n,
+                                             per_worker, 1])
+                    if expected is None:
+                        expected = (data['check'], s.label)
+                    elif data['check'] != expected[0]:
+                        raise BenchError(f'results differ: {expected[1]} '
+                                         f'computed {expected[0]!r}, '
+                                         f'{s.label} {data["check"]!r}')
+                except BenchError as e:
+                    s.error = f'{workload}, {s.label}, N={n}: {e}'
+                    errors.append(s.error)
+                    s.points.pop(n, None)
+                    continue
+                point = (min(data['walls']), data['units'])
+                if n not in s.points or point[0] < s.points[n][0]:
+                    s.points[n] = point
     return errors
 
 
@@ -341,7 +347,7 @@ def run(ctx):
     _print_tables(ctx, tables, life, own_gil, max_n, errors)
     header = benchlib.report_header(
         ctx, started, load_before,
-        f'{ctx.repeats} repeat(s), best shown; N = 1..{max_n}; '
+        f'{ctx.repeats} repeat(s) interleaved, best shown; N = 1..{max_n}; '
         f'{units} units per worker')
     path = _write_report(ctx, header, tables, life, own_gil, max_n, units,
                          errors)
@@ -396,7 +402,10 @@ def _write_report(ctx, header, tables, life, own_gil, max_n, units, errors):
             'computed, and both builds must agree.',
             '',
             'units/s: the units of all N workers per second of wall time, '
-            'the best of the repeats. Speedup: over N=1 of the same row. '
+            'the best of the repeats. The repeats are interleaved: at '
+            'each N, every row runs once per round, so that load from '
+            'elsewhere falls on all rows alike. Speedup: over N=1 of the '
+            'same row. '
             'Efficiency: speedup / N. vs baseline threads: units/s over '
             'those of the baseline build\'s threads at the same N.',
         ]

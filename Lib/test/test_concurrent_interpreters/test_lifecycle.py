@@ -412,6 +412,30 @@ class ForkTests(unittest.TestCase):
             ''')
         self.assertEqual(out.split(), ['child', '0'])
 
+    def test_fork_in_a_subinterpreter_raises(self):
+        # The child keeps only the main interpreter, so it could not go on
+        # in a subinterpreter: os.fork() there raises, as os.fork1() and
+        # os.forkpty() do.  It used to fork a child that died at once with
+        # "Fatal Python error: _PyInterpreterState_DeleteExceptMain".
+        out = run_child('''
+            from concurrent import interpreters as I
+            import _xxsubinterpreters as X
+            legacy_id = X.create(X.new_config('legacy'))
+            legacy = I.Interpreter(int(legacy_id))
+            legacy.exec("import os\\n"
+                        "try:\\n"
+                        "    pid = os.fork()\\n"
+                        "except RuntimeError as exc:\\n"
+                        "    print('RuntimeError:', exc)\\n"
+                        "else:\\n"
+                        "    if pid == 0:\\n"
+                        "        os._exit(0)\\n"
+                        "    print('forked', os.waitpid(pid, 0)[1])")
+            legacy.close()
+            ''')
+        self.assertEqual(out.strip(),
+                         'RuntimeError: fork not supported for subinterpreters')
+
 
 class MemoryPressureTests(unittest.TestCase):
 

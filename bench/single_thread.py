@@ -24,8 +24,10 @@ CHILD = 'st_workloads.py'
 WALL_TIMEOUT = 300
 CALLGRIND_TIMEOUT = 1200
 
-# The goals the fork is held to; reported, never enforced.
-GOAL_GEOMEAN = 1.01
+# The goals the fork is held to; reported, never enforced.  The geometric
+# mean: at most 1% slower than 3.11.2 built the same way (the PEP 683/684
+# cost), and no slower than Debian's python3.11, the one users already run.
+GOAL_GEOMEAN = {'baseline': 1.01, 'debian': 1.00}
 GOAL_WORST = 1.03
 
 # What percore is compared with: (label of the interpreter, its name in
@@ -257,9 +259,10 @@ def summary_lines(ratios, refs):
         if micro and progs:
             groups = (f'; micro workloads {benchlib.geomean(micro):.3f}, '
                       f'programs {benchlib.geomean(progs):.3f}')
+        goal = GOAL_GEOMEAN[label]
         lines += [
             f'percore/{title}: geometric mean {gm:.3f} (goal <= '
-            f'{GOAL_GEOMEAN:.2f}: {_verdict(gm, GOAL_GEOMEAN)}){groups}',
+            f'{goal:.2f}: {_verdict(gm, goal)}){groups}',
             f'percore/{title}: slowest workload {worst_name} {worst:.3f} '
             f'(goal <= {GOAL_WORST:.2f}: {_verdict(worst, GOAL_WORST)})',
         ]
@@ -359,8 +362,10 @@ def _write_report(ctx, refs, header, selected, wall, instr, startup,
     md = [f'# {TITLE}: percore against {others}', '', *header, '']
     md += [
         f'Ratios are {_comparison(refs)}: above 1 means percore is slower. '
-        f'Goals: geometric mean of the ratios at most {GOAL_GEOMEAN:.2f} '
-        f'(no more than 1% slower) and no workload above {GOAL_WORST:.2f} '
+        'Goals: geometric mean of the ratios at most '
+        f'{GOAL_GEOMEAN["baseline"]:.2f} against the baseline (no more than '
+        f'1% slower) and {GOAL_GEOMEAN["debian"]:.2f} against Debian (no '
+        f'slower), and no workload above {GOAL_WORST:.2f} '
         '(no more than 3% slower). The benchmark reports; it does not fail '
         'on a ratio. The micro workloads come first, then the programs '
         f'({", ".join(PROGRAMS)}); the summary gives the geometric mean of '

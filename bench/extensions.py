@@ -1,5 +1,5 @@
 """How many of the build's extension modules work in an interpreter with its
-own GIL (issue 5's report).
+own GIL: the stdlib's and Debian's third-party ones.
 
     build/install/bin/python3 bench/extensions.py
 

@@ -3,10 +3,10 @@ multiprocessing and the other executors, side by side in one run.
 
     build/install/bin/python3 bench/interpreters.py [--quick]
 
-Reports (markdown on stdout), never asserts.  Goals (DESIGN.md, issue 6):
-queue messages/s >= 5x multiprocessing.Queue for small messages; the
-interpreter pool about as fast as the process pool on CPU-bound work, and
-starting >= 5x faster.
+Reports (markdown on stdout), never asserts.  Goals: queue messages/s
+>= 5x multiprocessing.Queue for small messages; the interpreter pool
+about as fast as the process pool on CPU-bound work, and starting >= 5x
+faster.
 """
 
 import multiprocessing

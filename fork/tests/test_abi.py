@@ -1,5 +1,6 @@
 """An extension built against the unpatched 3.11.2 headers keeps working in
-percore, and cannot make an immortal object mortal (issue 3, item 4).
+percore, and cannot make an immortal object mortal (PEP 683: code built
+without it still writes the count).
 
 The headers come from the pristine upstream tarball (fork/fetch); pyconfig.h
 is configure's output, the same for both builds since they share their

@@ -1,7 +1,8 @@
 /* An extension module compiled against the unpatched CPython 3.11.2 headers,
  * whose Py_INCREF()/Py_DECREF() write ob_refcnt unconditionally. percore
  * must keep its immortal objects immortal whatever such code does
- * (issue 3, item 4). Built and driven by fork/tests/test_abi.py.
+ * (PEP 683: code built without it still writes the count). Built and
+ * driven by fork/tests/test_abi.py.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

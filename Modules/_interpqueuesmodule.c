@@ -41,6 +41,11 @@
 #include "pycore_interp.h"        // _PyInterpreterState_LookUpID()
 #include "structmember.h"         // PyMemberDef
 
+#if defined(HAVE_FORK) && defined(HAVE_PTHREAD_H)
+#  include <pthread.h>            // pthread_atfork()
+#  define QUEUES_LOCK_ACROSS_FORK 1
+#endif
+
 
 /* process-wide state *******************************************************/
 
@@ -142,6 +147,27 @@ static struct {
 
 static int globals_ready = 0;
 
+#ifdef QUEUES_LOCK_ACROSS_FORK
+/* A fork() while a thread of another interpreter held G.mutex would give
+   the child a lock that nobody will ever release: its first queue
+   operation would hang.  The forking thread takes G.mutex around fork()
+   instead, so the child gets every queue whole and the lock free.  No
+   section under G.mutex waits for anything the forking thread may hold
+   (a GIL, the import lock): they only walk lists, allocate with
+   PyMem_RawMalloc() and release waiters' locks. */
+static void
+lock_before_fork(void)
+{
+    PyThread_acquire_lock(G.mutex, WAIT_LOCK);
+}
+
+static void
+unlock_after_fork(void)
+{
+    PyThread_release_lock(G.mutex);
+}
+#endif
+
 static int
 init_globals(void *Py_UNUSED(arg))
 {
@@ -150,6 +176,15 @@ init_globals(void *Py_UNUSED(arg))
         PyErr_NoMemory();
         return -1;
     }
+#ifdef QUEUES_LOCK_ACROSS_FORK
+    if (pthread_atfork(lock_before_fork, unlock_after_fork,
+                       unlock_after_fork) != 0) {
+        PyThread_free_lock(G.mutex);
+        G.mutex = NULL;
+        PyErr_NoMemory();
+        return -1;
+    }
+#endif
     G.next_id = 1;
 #ifdef _SC_NPROCESSORS_ONLN
     G.spin_us = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? WAKEUP_SPIN_US : 0;

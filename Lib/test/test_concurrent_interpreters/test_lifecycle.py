@@ -412,6 +412,58 @@ class ForkTests(unittest.TestCase):
             ''')
         self.assertEqual(out.split(), ['child', '0'])
 
+    def test_fork_while_another_interpreter_uses_queues(self):
+        # Queues are process-wide, under one lock.  A fork while a thread of
+        # another interpreter held it gave the child a lock nobody would
+        # release: its first queue operation hung (8 children of 60 here).
+        # list_all() over many queues holds the lock longest.
+        out = run_child('''
+            import os, threading, time
+            from concurrent import interpreters as I
+            import _interpqueues as Q
+            stop = Q.create(0, 0, 0)
+            ready = Q.create(0, 0, 0)
+            busy = I.create()
+            t = threading.Thread(target=busy.exec, args=(f"""if 1:
+                import _interpqueues as Q
+                for _ in range(20000):
+                    Q.create(0, 0, 0)
+                Q.put({ready}, 1, 0, 0)
+                while not Q.get_count({stop}):
+                    Q.list_all()
+                """,))
+            t.start()
+            while not Q.get_count(ready):
+                time.sleep(0.01)
+            results = []
+            for _ in range(40):
+                pid = os.fork()
+                if pid == 0:
+                    qid = Q.create(0, 0, 0)
+                    Q.put(qid, "item", 0, 0)
+                    ok = Q.get(qid)[0] == "item"
+                    os._exit(0 if ok else 1)
+                deadline = time.monotonic() + 10
+                while True:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        break
+                    if time.monotonic() > deadline:
+                        os.kill(pid, 9)
+                        os.waitpid(pid, 0)
+                        status = "hung"
+                        break
+                    time.sleep(0.001)
+                results.append(status)
+                if status != 0:
+                    break
+            Q.put(stop, 1, 0, 0)
+            t.join()
+            busy.close()
+            print(*results[-1:], len(results))
+            ''')
+        self.assertEqual(out.split(), ['0', '40'])
+
     def test_fork_in_a_subinterpreter_raises(self):
         # The child keeps only the main interpreter, so it could not go on
         # in a subinterpreter: os.fork() there raises, as os.fork1() and

@@ -356,6 +356,25 @@ class ThreadsLeftTests(unittest.TestCase):
         self.assertEqual(out.split(), ['exiting'])
 
 
+# wait_for_child(pid, seconds): the forked child's exit status, or "hung"
+# (after killing it) if it has not exited by then.
+WAIT_FOR_CHILD = '''
+    import os, time
+
+    def wait_for_child(pid, seconds):
+        deadline = time.monotonic() + seconds
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                return "hung"
+            time.sleep(0.001)
+    '''
+
+
 @unittest.skipUnless(hasattr(__import__('os'), 'fork'), 'needs os.fork()')
 class ForkTests(unittest.TestCase):
 
@@ -397,19 +416,8 @@ class ForkTests(unittest.TestCase):
                 fresh.exec("import json; assert json.loads('[3]') == [3]")
                 fresh.close()
                 os._exit(0 if ok else 1)
-            deadline = time.monotonic() + 20
-            while True:
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    break
-                if time.monotonic() > deadline:
-                    os.kill(pid, 9)
-                    os.waitpid(pid, 0)
-                    status = "hung"
-                    break
-                time.sleep(0.05)
-            print("child", status)
-            ''')
+            print("child", wait_for_child(pid, 20))
+            ''', helpers=WAIT_FOR_CHILD)
         self.assertEqual(out.split(), ['child', '0'])
 
     def test_fork_while_another_interpreter_uses_queues(self):
@@ -443,17 +451,7 @@ class ForkTests(unittest.TestCase):
                     Q.put(qid, "item", 0, 0)
                     ok = Q.get(qid)[0] == "item"
                     os._exit(0 if ok else 1)
-                deadline = time.monotonic() + 10
-                while True:
-                    done, status = os.waitpid(pid, os.WNOHANG)
-                    if done:
-                        break
-                    if time.monotonic() > deadline:
-                        os.kill(pid, 9)
-                        os.waitpid(pid, 0)
-                        status = "hung"
-                        break
-                    time.sleep(0.001)
+                status = wait_for_child(pid, 10)
                 results.append(status)
                 if status != 0:
                     break
@@ -461,7 +459,7 @@ class ForkTests(unittest.TestCase):
             t.join()
             busy.close()
             print(*results[-1:], len(results))
-            ''')
+            ''', helpers=WAIT_FOR_CHILD)
         self.assertEqual(out.split(), ['0', '40'])
 
     def test_fork_in_a_subinterpreter_raises(self):
